@@ -1,0 +1,103 @@
+// swift-tools-version:6.0
+//
+// EUSReport: ResNet-34 vs ResNet-50 for GIST vs leiomyoma on endoscopic ultrasound,
+// with the statistics, Grad-CAM and the report that a diagnostic-accuracy paper needs.
+//
+// The data flow, top to bottom (see README.md, "Design"):
+//   EUSData ─► EUSModels (on EUSCore) ─► EUSGradCAM ─► EUSStats ─► EUSRender ─► EUSReport
+//   EUSPipeline strings the steps together; `eus-report` is a thin CLI over it.
+
+import PackageDescription
+
+let package = Package(
+    name: "EUSReport",
+    products: [
+        .executable(name: "eus-report", targets: ["eus-report"]),
+        .library(name: "EUSReportKit", targets: ["EUSPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: - C shims (one Swift file imports each)
+
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .target(
+            name: "CImageIO",
+            path: "Sources/CImageIO",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+
+        // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
+
+        .target(name: "EUSCore", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+
+        // MARK: - ResNet builders, checkpoints (safetensors), optimisers
+
+        .target(name: "EUSModels", dependencies: ["EUSCore"], swiftSettings: optimised),
+
+        // MARK: - Data: decoding, preprocessing, augmentation, datasets, split, phantom
+
+        .target(name: "EUSData", dependencies: ["CImageIO", "CCairo"], swiftSettings: optimised),
+
+        // MARK: - Statistics
+
+        .target(name: "EUSStats"),
+
+        // MARK: - Grad-CAM
+
+        .target(name: "EUSGradCAM", dependencies: ["EUSModels"], swiftSettings: optimised),
+
+        // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
+
+        .target(name: "EUSRender", dependencies: ["CCairo", "CImageIO"]),
+
+        // MARK: - Report (templates/ + figures + PDF)
+
+        .target(
+            name: "EUSReport",
+            dependencies: [
+                "EUSStats", "EUSRender", "EUSData",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+
+        // MARK: - Pipeline: train, predict, evaluate, run, demo
+
+        .target(
+            name: "EUSPipeline",
+            dependencies: ["EUSModels", "EUSData", "EUSGradCAM", "EUSStats", "EUSReport"]
+        ),
+
+        // MARK: - Command-line tool
+
+        .executableTarget(
+            name: "eus-report",
+            dependencies: [
+                "EUSPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "EUSCoreTests", dependencies: ["EUSCore"]),
+        .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSDataTests", dependencies: ["EUSData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
+        .testTarget(name: "EUSReportTests", dependencies: ["EUSReport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
+
+// MARK: - Settings
+
+/// The numeric targets are optimised even in the debug build that `swift test` makes: the
+/// parity tests run whole (narrow) ResNets, and unoptimised loops would make CI crawl.
+/// `unsafeFlags` is allowed here because EUSReport is always the root package.
+var optimised: [SwiftSetting] { [.unsafeFlags(["-O"])] }

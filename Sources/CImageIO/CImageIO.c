@@ -1,0 +1,2 @@
+#include "CImageIO.h"
+int cimageio_version(void) { return 1; }

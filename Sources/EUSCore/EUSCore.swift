@@ -1,0 +1,1 @@
+// EUSCore: see README.md, "Design".

@@ -1,0 +1,1 @@
+// EUSData: see README.md, "Design".

@@ -1,0 +1,1 @@
+// EUSGradCAM: see README.md, "Design".

@@ -1,0 +1,1 @@
+// EUSModels: see README.md, "Design".

@@ -1,0 +1,1 @@
+// EUSPipeline: see README.md, "Design".

@@ -1,0 +1,1 @@
+// EUSRender: see README.md, "Design".

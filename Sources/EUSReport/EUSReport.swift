@@ -1,0 +1,1 @@
+// EUSReport: see README.md, "Design".

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct EUSReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eus-report",
+        abstract: "Train ResNet-34 and ResNet-50 to tell GIST from leiomyoma on EUS images, and report.",
+        subcommands: []
+    )
+}
