@@ -30,29 +30,33 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
 
+        // MARK: - Support: errors, CSV, atomic output, progress, JSON
+
+        .target(name: "EUSSupport"),
+
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
         .target(name: "EUSCore", dependencies: ["COpenBLAS"], swiftSettings: optimised),
 
         // MARK: - ResNet builders, checkpoints (safetensors), optimisers
 
-        .target(name: "EUSModels", dependencies: ["EUSCore"], swiftSettings: optimised),
+        .target(name: "EUSModels", dependencies: ["EUSCore", "EUSSupport"], swiftSettings: optimised),
 
         // MARK: - Data: decoding, preprocessing, augmentation, datasets, split, phantom
 
-        .target(name: "EUSData", dependencies: ["CImageIO", "CCairo"], swiftSettings: optimised),
+        .target(name: "EUSData", dependencies: ["EUSSupport", "CImageIO", "CCairo"], swiftSettings: optimised),
 
         // MARK: - Statistics
 
-        .target(name: "EUSStats"),
+        .target(name: "EUSStats", dependencies: ["EUSSupport"]),
 
         // MARK: - Grad-CAM
 
-        .target(name: "EUSGradCAM", dependencies: ["EUSModels"], swiftSettings: optimised),
+        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender"], swiftSettings: optimised),
 
         // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
 
-        .target(name: "EUSRender", dependencies: ["CCairo", "CImageIO"]),
+        .target(name: "EUSRender", dependencies: ["EUSSupport", "CCairo", "CImageIO"]),
 
         // MARK: - Report (templates/ + figures + PDF)
 

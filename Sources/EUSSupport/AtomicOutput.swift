@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes outputs so that a reader never sees half of one.
+///
+/// A file is written to `.<name>.partial-<pid>` beside its destination and renamed into place;
+/// a folder is built under a hidden sibling and swapped in at the end, so an interrupted or
+/// failed run leaves the previous output intact.
+public enum AtomicOutput {
+    /// Writes `data` to `url` via a temporary sibling and a rename. Creates parent folders.
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        try createDirectory(directory)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+        do {
+            try data.write(to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw UserError("\(url.path): cannot write (\(describe(error)))")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw UserError("\(url.path): cannot move into place (\(reason))")
+        }
+    }
+
+    public static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    /// Builds a folder at `destination`: `body` fills a fresh hidden staging folder, which
+    /// then replaces `destination` (the old one is removed only after the new one is complete).
+    /// On any error the staging folder is removed and `destination` is untouched.
+    public static func buildDirectory<T>(at destination: URL, _ body: (URL) throws -> T) throws -> T {
+        let parent = destination.deletingLastPathComponent()
+        try createDirectory(parent)
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
+        try? FileManager.default.removeItem(at: staging)
+        try createDirectory(staging)
+        do {
+            let result = try body(staging)
+            try replace(destination, with: staging)
+            return result
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    public static func createDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw UserError("\(url.path): cannot create the folder (\(describe(error)))")
+        }
+    }
+
+    private static func replace(_ destination: URL, with staging: URL) throws {
+        let fm = FileManager.default
+        let retired = destination.deletingLastPathComponent()
+            .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
+        let hadOld = fm.fileExists(atPath: destination.path)
+        if hadOld, rename(destination.path, retired.path) != 0 {
+            throw UserError("\(destination.path): cannot replace (\(String(cString: strerror(errno))))")
+        }
+        guard rename(staging.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if hadOld { _ = rename(retired.path, destination.path) }
+            throw UserError("\(destination.path): cannot move into place (\(reason))")
+        }
+        if hadOld { try? fm.removeItem(at: retired) }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// JSON as EUSReport writes it: pretty, keys sorted, so the same result gives the same bytes.
+public enum JSONFile {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func write<T: Encodable>(_ value: T, to url: URL) throws {
+        try AtomicOutput.write(try encode(value), to: url)
+    }
+
+    public static func read<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw UserError("\(url.path): cannot read the file (missing or unreadable)")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw UserError("\(url.path): not a valid \(type) JSON file (\(error))")
+        }
+    }
+}

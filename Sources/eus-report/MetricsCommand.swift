@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "metrics", abstract: "(not yet built)")
+}

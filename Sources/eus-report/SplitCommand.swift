@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct SplitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "split", abstract: "(not yet built)")
+}
