@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
 
-        .target(name: "EUSRender", dependencies: ["EUSSupport", "CCairo", "CImageIO"]),
+        .target(name: "EUSRender", dependencies: ["EUSSupport", "EUSData", "CCairo"]),
 
         // MARK: - Report (templates/ + figures + PDF)
 

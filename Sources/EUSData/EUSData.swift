@@ -1,1 +1,0 @@
-// EUSData: see README.md, "Design".
