@@ -9,22 +9,24 @@ struct SynthCommand: ParsableCommand {
         abstract: "Make the synthetic EUS phantom: GIST and leiomyoma B-mode images with lesion masks.",
         discussion: """
         Writes a dataset in folder form that every other step reads:
-          OUT/GIST/gist_001.png ...   8-bit gray B-mode images (radial or linear scanner)
+          OUT/GIST/gist_001.png ...  8-bit gray B-mode (radial or linear scanner)
           OUT/LM/lm_001.png ...
-          OUT/masks/<case_id>.png     lesion masks (255 inside the lesion)
-          OUT/manifest.csv            case_id,path,label,mask_path and each case's generating parameters
-          OUT/contact_sheet.png       a dozen cases of each class, labelled
+          OUT/masks/<case_id>.png    lesion masks (255 inside the lesion)
+          OUT/manifest.csv           case_id,path,label,mask_path, then the
+                                     generating parameters of each case
+          OUT/contact_sheet.png      a dozen cases of each class, labelled
 
-        Each image has a layered wall (five alternating hyper- and hypoechoic layers),
-        Rayleigh speckle, depth attenuation with TGC, and a hypoechoic lesion arising from the
-        4th layer (muscularis propria). GISTs are larger and heterogeneous, with hyperechoic
-        foci, cystic spaces, a marginal halo and lobulated borders; leiomyomas are smaller,
-        homogeneous, markedly hypoechoic and oval, and may arise from the 2nd layer.
-        --difficulty sets the share of atypical cases that look like the other class, so a
-        good model stays well below 100% accuracy.
+        Each image has a layered wall (five alternating hyper- and hypoechoic
+        layers), Rayleigh speckle, depth attenuation with TGC, and a hypoechoic
+        lesion arising from the 4th layer (muscularis propria). GISTs are larger
+        and heterogeneous, with hyperechoic foci, cystic spaces, a marginal halo
+        and lobulated borders; leiomyomas are smaller, homogeneous, markedly
+        hypoechoic and oval, and may arise from the 2nd layer. --difficulty sets
+        the share of atypical cases that look like the other class, so a good
+        model stays well below 100% accuracy.
 
-        The same options give byte-identical files. OUT is replaced as a whole, and only
-        once everything is written.
+        The same options give byte-identical files. OUT is replaced as a whole,
+        and only once everything is written.
 
         Example:
           eus-report synth --out data/phantom
