@@ -97,16 +97,17 @@ struct PhantomScene {
         (PhantomScene.wrap(theta - phi) * p.wallRadius, r - surfaceRadius(theta))
     }
 
-    /// Lesion membership: `(rho / border, rho, psi)` in normalised lesion coordinates; inside
-    /// when the first value is below 1.
-    func lesionRadius(t: Double, d: Double) -> (relative: Double, rho: Double, psi: Double) {
+    /// Lesion membership: ρ / border(ψ), where (ρ, ψ) are polar coordinates in the lesion's
+    /// normalised frame `(t / a, (d − d_c) / b)` and `border(ψ) = 1 + Σ A_k cos(kψ + φ_k)`;
+    /// inside when below 1. (The border never exceeds 1.4, so ρ > 1.6 is outside.)
+    func lesionRadius(t: Double, d: Double) -> Double {
         let u = t / p.semiAxisAlong, v = (d - p.centreDepth) / p.semiAxisAcross
         let rho = (u * u + v * v).squareRoot()
-        if rho > 1.6 { return (rho, rho, 0) }
+        if rho > 1.6 { return rho }
         let psi = atan2(v, u)
         var border = 1.0
         for lobe in lobes { border += lobe.amplitude * cos(lobe.k * psi + lobe.phase) }
-        return (rho / border, rho, psi)
+        return rho / border
     }
 
     /// Half-width of the lesion's draping ellipse at arc length t (0 beyond it).
@@ -121,14 +122,14 @@ struct PhantomScene {
         let (t, d) = wallCoordinates(r: r, theta: theta)
         let lesion = lesionRadius(t: t, d: d)
         // Anti-aliased lesion edge, about 0.7 px wide.
-        let edgePixels = (1 - lesion.relative) * min(p.semiAxisAlong, p.semiAxisAcross)
+        let edgePixels = (1 - lesion) * min(p.semiAxisAlong, p.semiAxisAcross)
         let coverage = min(max(edgePixels / 0.7 + 0.5, 0), 1)
         var level = 0.0, attenuation = tissueAttenuation
         if coverage < 1 {
             (level, attenuation) = background(r: r, theta: theta, t: t, d: d)
         }
         if coverage > 0 {
-            let (inside, insideAttenuation) = lesionEcho(t: t, d: d, relative: lesion.relative, lesion.psi, lesion.rho)
+            let (inside, insideAttenuation) = lesionEcho(t: t, d: d, relative: lesion)
             level = level * (1 - coverage) + inside * coverage
             attenuation = attenuation * (1 - coverage) + insideAttenuation * coverage
         }
@@ -175,7 +176,7 @@ struct PhantomScene {
     }
 
     /// Inside the lesion: base level, texture, halo, foci and cysts.
-    private func lesionEcho(t: Double, d: Double, relative: Double, _ psi: Double, _ rho: Double) -> (Double, Double) {
+    private func lesionEcho(t: Double, d: Double, relative: Double) -> (Double, Double) {
         let u = t / p.semiAxisAlong, v = (d - p.centreDepth) / p.semiAxisAcross
         var level = p.echoLevel + p.heterogeneity * lesionNoise.value(u * 0.5 + 0.5, v * 0.5 + 0.5)
         let rim = min(max((relative - 0.74) / 0.2, 0), 1)

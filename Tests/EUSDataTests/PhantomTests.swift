@@ -73,7 +73,7 @@ final class PhantomTests: XCTestCase {
                     }
                     let (t, d) = scene.wallCoordinates(r: r, theta: theta)
                     let near = abs(t) < 2 * p.semiAxisAlong
-                    if near && !masked && d >= 0 && d <= p.wallThickness && scene.lesionRadius(t: t, d: d).relative > 1.3 {
+                    if near && !masked && d >= 0 && d <= p.wallThickness && scene.lesionRadius(t: t, d: d) > 1.3 {
                         wall.append(Double(c.image.pixels[y * settings.size + x]))
                     }
                 }
