@@ -21,6 +21,8 @@ public struct PhantomParameters: Codable, Equatable, Sendable {
     public var layerFractions: [Double]
     public var eccentricity: Double
     public var vessels: Int
+    /// An adjacent organ (liver, spleen or pancreas-like parenchyma) in the far field.
+    public var adjacentOrgan: Bool
     /// Overall gain (dB) and displayed dynamic range (dB).
     public var gainDB: Double
     public var dynamicRangeDB: Double
@@ -55,7 +57,7 @@ extension PhantomParameters {
         "scanner", "atypical", "lesion_angle_deg", "semi_axis_along_px", "semi_axis_across_px",
         "centre_depth_px", "origin_layer", "lobulation", "irregularity", "echo_level", "heterogeneity",
         "hyperechoic_foci", "cystic_spaces", "halo", "wall_radius_px", "wall_thickness_px",
-        "vessels", "gain_db", "dynamic_range_db",
+        "vessels", "adjacent_organ", "gain_db", "dynamic_range_db",
     ]
 
     public var manifestFields: [String] {
@@ -63,7 +65,7 @@ extension PhantomParameters {
         return [scanner.rawValue, atypical ? "1" : "0", f(lesionAngleDegrees), f(semiAxisAlong), f(semiAxisAcross),
                 f(centreDepth), String(originLayer), f(lobulation), f(irregularity), f(echoLevel), f(heterogeneity),
                 String(hyperechoicFoci), String(cysticSpaces), f(halo), f(wallRadius), f(wallThickness),
-                String(vessels), f(gainDB), f(dynamicRangeDB)]
+                String(vessels), adjacentOrgan ? "1" : "0", f(gainDB), f(dynamicRangeDB)]
     }
 }
 
@@ -111,7 +113,7 @@ extension PhantomParameters {
         return PhantomParameters(
             caseID: caseID, label: isGIST ? "GIST" : "LM", scanner: scanner, atypical: atypical,
             wallRadius: wallRadius, wallThickness: wallThickness, layerFractions: fractions,
-            eccentricity: random.uniform(0, 0.12), vessels: random.index(4),
+            eccentricity: random.uniform(0, 0.12), vessels: random.index(4), adjacentOrgan: random.chance(0.5),
             gainDB: random.uniform(-3, 3), dynamicRangeDB: random.uniform(46, 54),
             lesionAngleDegrees: scanner == .radial ? random.uniform(-180, 180) : random.uniform(-14, 14),
             semiAxisAlong: along, semiAxisAcross: across,

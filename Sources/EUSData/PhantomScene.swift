@@ -23,6 +23,9 @@ struct PhantomScene {
     let foci: [(t: Double, d: Double, radius: Double, level: Double)]
     let cysts: [(t: Double, d: Double, radius: Double)]
     let vessels: [(x: Double, y: Double, radius: Double)]
+    /// The adjacent organ: its direction, angular half-width, depth of its capsule at the
+    /// centre, and echo level.
+    let organ: (theta: Double, halfWidth: Double, depth: Double, level: Double)?
     let eccentricityAngle: Double
     let phi: Double
     let originTop: Double, originBottom: Double
@@ -78,6 +81,14 @@ struct PhantomScene {
             if along < p.semiAxisAlong * 1.6 + radius { return nil }
             return (x, y, radius)
         }
+        // Opposite the lesion (radial) or at the far field (linear), beyond the wall.
+        let organTheta = p.scanner == .radial ? phi + .pi + random.uniform(-1, 1) : random.uniform(-0.3, 0.3)
+        let organHalfWidth = p.scanner == .radial ? random.uniform(0.5, 1.0) : 1.0
+        let organDepth = p.scanner == .radial
+            ? p.wallRadius + p.wallThickness + random.uniform(6, 22) * scale
+            : max(p.wallRadius + p.centreDepth + 1.3 * p.semiAxisAcross + 8 * scale, g.maxRadius - random.uniform(40, 70) * scale)
+        let organLevel = random.uniform(0.30, 0.40)
+        organ = p.adjacentOrgan ? (organTheta, organHalfWidth, organDepth, organLevel) : nil
     }
 
     /// Radians wrapped to (−π, π].
@@ -165,6 +176,9 @@ struct PhantomScene {
             let edge = distance - vessel.radius
             if edge < -1 { tissue = PhantomScene.waterLevel } else if edge < 1.2 * scale + 0.8 { tissue = 0.8 }
         }
+        if let organ {
+            tissue = organEcho(organ, r: r, theta: theta, tissue: tissue, x: x / size, y: y / size)
+        }
         // Five layers then tissue, joined by 0.6 px ramps.
         let levels = [PhantomScene.waterLevel] + layerLevels + [tissue]
         var level = levels[0]
@@ -173,6 +187,18 @@ struct PhantomScene {
             level += (levels[i + 1] - levels[i]) * ramp
         }
         return (level, PhantomScene.tissueAttenuation / scale)
+    }
+
+    /// The organ's homogeneous parenchyma behind a bright capsule whose depth curves gently
+    /// with angle; outside its angular extent the tissue is unchanged.
+    private func organEcho(_ organ: (theta: Double, halfWidth: Double, depth: Double, level: Double),
+                           r: Double, theta: Double, tissue: Double, x: Double, y: Double) -> Double {
+        let offset = PhantomScene.wrap(theta - organ.theta) / organ.halfWidth
+        guard abs(offset) < 1 else { return tissue }
+        let capsule = organ.depth + 0.35 * organ.depth * offset * offset
+        let distance = r - capsule
+        if abs(distance) < 0.8 * scale + 0.4 { return 0.72 }
+        return distance > 0 ? organ.level + 0.03 * fatNoise.value(x, y) : tissue
     }
 
     /// Inside the lesion: base level, texture, halo, foci and cysts.
