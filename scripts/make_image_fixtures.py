@@ -61,7 +61,10 @@ subprocess.run(["convert", "/tmp/jpeg_source_gray.png", "-quality", "95", "-colo
 
 
 # Adam7-interlaced PNG and progressive JPEG of the same pixels (decoders must undo both).
-subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-interlace", "PNG", f"{out}/interlaced.png"], check=True)
+subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-interlace", "PNG", "-define", "png:exclude-chunks=date,time", f"{out}/interlaced.png"], check=True)
 subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-quality", "95", "-sampling-factor", "1x1",
                 "-interlace", "JPEG", f"{out}/progressive.jpg"], check=True)
 print("written to", out)
+# CMYK JPEG: refused with a clear message.
+subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-colorspace", "CMYK", "-quality", "90", f"{out}/cmyk.jpg"], check=True)
+print("cmyk written")

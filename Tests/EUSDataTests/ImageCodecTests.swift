@@ -128,5 +128,6 @@ final class ImageCodecTests: XCTestCase {
             assertThrows(try ImageDecoder.decode(url), containing: fragments)
         }
         assertThrows(try ImageDecoder.decode(folder.appendingPathComponent("missing.png")), containing: ["missing.png", "cannot read"])
+        assertThrows(try ImageDecoder.decode(fixture("cmyk.jpg")), containing: ["cmyk.jpg", "CMYK JPEG is not supported"])
     }
 }
