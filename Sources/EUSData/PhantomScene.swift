@@ -12,8 +12,13 @@ import Foundation
 struct PhantomScene {
     let p: PhantomParameters
     let geometry: PhantomGeometry
+    /// Image size / 256: lengths tuned at 256 px scale with it.
     let scale: Double
+    /// Echo levels of the five layers: hyperechoic interface and mucosa, hypoechoic deep
+    /// mucosa (muscularis mucosae), hyperechoic submucosa, hypoechoic muscularis propria,
+    /// hyperechoic serosa/adventitia.
     let layerLevels: [Double]
+    /// Depths of the layer boundaries below the luminal surface: 0, …, wall thickness.
     let boundaries: [Double]
     let tissueNoise: ValueNoise
     /// Fine lobular texture of the surrounding fat.
@@ -28,6 +33,7 @@ struct PhantomScene {
     let organ: (theta: Double, halfWidth: Double, depth: Double, level: Double)?
     let eccentricityAngle: Double
     let phi: Double
+    /// Depths of the top and bottom of the lesion's layer of origin.
     let originTop: Double, originBottom: Double
 
     static let waterLevel = 0.0
