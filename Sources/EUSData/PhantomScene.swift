@@ -252,10 +252,11 @@ struct PhantomGeometry {
             maxRadius = 0.485 * s
             thetaRange = -Double.pi...Double.pi
         case .linear:
-            (originX, originY) = (s / 2, -0.14 * s)
+            // A 76° sector that fits the image: 0.8 sin(0.66) < 0.5.
+            (originX, originY) = (s / 2, -0.1 * s)
             innerRadius = 0.18 * s
-            maxRadius = 1.0 * s
-            thetaRange = -0.52...0.52
+            maxRadius = 0.8 * s
+            thetaRange = -0.66...0.66
         }
     }
 
