@@ -88,7 +88,7 @@ extension PhantomParameters {
         }
         let scanner: Scanner = random.chance(0.65) ? .radial : .linear
         let geometry = PhantomGeometry(scanner, size: size)
-        let wallRadius = geometry.innerRadius + (scanner == .radial ? random.uniform(30, 46) : random.uniform(46, 66)) * s
+        let wallRadius = geometry.innerRadius + (scanner == .radial ? random.uniform(30, 46) : random.uniform(34, 54)) * s
         let wallThickness = random.uniform(15, 20) * s
         var fractions = [0.15, 0.19, 0.27, 0.23, 0.16].map { $0 * random.uniform(0.85, 1.15) }
         let total = fractions.reduce(0, +)

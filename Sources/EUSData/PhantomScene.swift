@@ -150,11 +150,9 @@ struct PhantomScene {
             level = level * (1 - coverage) + inside * coverage
             attenuation = attenuation * (1 - coverage) + insideAttenuation * coverage
         }
-        if geometry.scanner == .radial {
-            // Ring-down rings just outside the transducer.
-            let x = (r - geometry.innerRadius) / scale
-            if x >= 0 && x < 14 { level = max(level, 0.62 * exp(-x / 5) * (0.55 + 0.45 * cos(2 * .pi * x / 3.5))) }
-        }
+        // Ring-down: reverberation bands just in front of the transducer face.
+        let x = (r - geometry.innerRadius) / scale
+        if x >= 0 && x < 14 { level = max(level, 0.62 * exp(-x / 5) * (0.55 + 0.45 * cos(2 * .pi * x / 3.5))) }
         return (level, attenuation)
     }
 
@@ -252,8 +250,8 @@ struct PhantomGeometry {
             maxRadius = 0.485 * s
             thetaRange = -Double.pi...Double.pi
         case .linear:
-            // A 76° sector that fits the image: 0.8 sin(0.66) < 0.5.
-            (originX, originY) = (s / 2, -0.1 * s)
+            // A 76° sector that fits the image (0.8 sin 0.66 < 0.5), centred vertically.
+            (originX, originY) = (s / 2, 0.03 * s)
             innerRadius = 0.18 * s
             maxRadius = 0.8 * s
             thetaRange = -0.66...0.66
