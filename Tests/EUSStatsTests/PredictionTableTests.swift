@@ -53,7 +53,13 @@ final class PredictionTableTests: XCTestCase {
         assertError("case_id,label,path,m_call\na,GIST,x.png,GIST\nb,LM,y.png,LM\n",
                     "p.csv: no model columns (columns: case_id,label,path,m_call); expected case_id,label,<model>... with each model's P(positive) in [0,1]")
         assertError("case_id,label,m\n", "p.csv: no rows after the header")
+        assertError("case_id,label,m,m\na,GIST,0.1,0.2\n", "p.csv: column 'm' appears more than once in the header")
         assertError("id,label,m\na,GIST,0.3\n", "p.csv: missing column 'case_id' (columns: id,label,m)")
+    }
+
+    func testByteOrderMarkIsIgnored() throws {
+        let t = try table("\u{FEFF}case_id,label,m\na,GIST,0.9\nb,LM,0.1\n")
+        XCTAssertEqual(t.caseIDs, ["a", "b"])
     }
 
     func testMissingFileIsAUserError() {
