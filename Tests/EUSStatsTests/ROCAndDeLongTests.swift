@@ -208,6 +208,26 @@ final class BootstrapAndMcNemarTests: XCTestCase {
         XCTAssertEqual(first.width, delongWidth, accuracy: 0.35 * delongWidth)
     }
 
+    /// The histogram AUC of a replicate equals the Mann-Whitney AUC of the same draws made explicitly.
+    func testReplicateAUCMatchesMannWhitneyOfTheSameDraws() throws {
+        let (isPositive, scores) = randomCases(count: 47, seed: 5, levels: 9)
+        let s = ClassScores(isPositive: isPositive, scores: scores)
+        let ranked = BootstrapAUC.RankedScores(s)
+        var fast = SplitMix64(seed: 11), slow = SplitMix64(seed: 11)
+        for _ in 0..<100 {
+            let auc = ranked.replicateAUC(using: &fast)
+            let positives = s.positives.indices.map { _ in s.positives[slow.index(below: s.positives.count)] }
+            let negatives = s.negatives.indices.map { _ in s.negatives[slow.index(below: s.negatives.count)] }
+            XCTAssertEqual(auc, try XCTUnwrap(AUC.mannWhitney(ClassScores(positives: positives, negatives: negatives))), accuracy: 1e-14)
+        }
+        // 2000 resamples: the 2.5% and 97.5% percentiles of exactly these replicate AUCs.
+        var generator = SplitMix64(seed: 4)
+        let aucs = (0..<2000).map { _ in ranked.replicateAUC(using: &generator) }.sorted()
+        let interval = try XCTUnwrap(BootstrapAUC.interval(s, seed: 4))
+        XCTAssertEqual(interval.lower, aucs[49] + 0.975 * (aucs[50] - aucs[49]), accuracy: 1e-15)
+        XCTAssertEqual(interval.upper, aucs[1949] + 0.025 * (aucs[1950] - aucs[1949]), accuracy: 1e-15)
+    }
+
     /// R's type-7 quantile.
     func testPercentileInterpolation() {
         XCTAssertEqual(BootstrapAUC.quantile(sorted: [1, 2, 3, 4], 0.25), 1.75)
