@@ -277,16 +277,24 @@ public enum Binomial {
         return exp(logChoose + kd * log(p) + (nd - kd) * log1p(-p))
     }
 
-    /// P(X ≤ k) = Σ_{i=0}^{k} P(X = i), summed term by term (exact to rounding for the small n
-    /// of McNemar's discordant pairs; tests check it against I_{1−p}(n−k, k+1)).
+    /// P(X ≤ k) = Σ_{i=0}^{k} P(X = i), summed term by term with the recurrence
+    /// P(i+1) = P(i)·(n−i)/(i+1)·p/(1−p) from P(0) = (1−p)ⁿ (exact for p = ½ and small n, so
+    /// McNemar's p-values print as 0.625, not 0.6250000000000001), or through log-gamma when
+    /// (1−p)ⁿ would underflow. Tests check it against I_{1−p}(n−k, k+1).
     /// Degenerate input: k < 0 gives 0, k ≥ n gives 1.
     ///
     ///     Binomial.cdf(2, n: 10, p: 0.5)  // 56/1024 = 0.0546875
     public static func cdf(_ k: Int, n: Int, p: Double) -> Double {
         if k < 0 { return 0 }
         if k >= n { return 1 }
-        var sum = 0.0
-        for i in 0...k { sum += probability(i, n: n, p: p) }
+        var term = pow(1 - p, Double(n))
+        guard term > 1e-290, p < 1 else { return min((0...k).map { probability($0, n: n, p: p) }.reduce(0, +), 1) }
+        var sum = term
+        let odds = p / (1 - p)
+        for i in 0..<k {
+            term *= Double(n - i) / Double(i + 1) * odds
+            sum += term
+        }
         return min(sum, 1)
     }
 
