@@ -120,7 +120,7 @@ final class SpecialFunctionsTests: XCTestCase {
         XCTAssertEqual(2 * Binomial.cdf(1, n: 4, p: 0.5), 0.625, "exact for p = ½")
         // (1−p)ⁿ underflows here: the log-gamma path.
         XCTAssertEqual(Binomial.cdf(950, n: 2000, p: 0.5),
-                       IncompleteBeta.regularized(x: 0.5, a: 1050, b: 951), accuracy: 1e-15)
+                       IncompleteBeta.regularized(x: 0.5, a: 1050, b: 951), accuracy: 1e-11 * 0.0134, "log-gamma of ~2000 limits both to ~1e-12 relative")
         for n in [3, 20, 150] {
             let total = (0...n).map { Binomial.probability($0, n: n, p: 0.37) }.reduce(0, +)
             XCTAssertEqual(total, 1, accuracy: 1e-13)
