@@ -117,6 +117,7 @@ final class MetricsCommandTests: XCTestCase {
         let doc = try JSONDecoder().decode(MetricsDocument.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
         XCTAssertEqual(doc.positiveClass, "LM")
         XCTAssertEqual(doc.threshold, 0.7)
+        XCTAssertEqual(doc.thresholdSource, "set to 0.7 with --threshold")
         XCTAssertEqual(doc.models[0].confusion.tp + doc.models[0].confusion.fn, 15)
     }
 

@@ -48,6 +48,8 @@ final class MetricsComputerTests: XCTestCase {
         // The threshold moves the calls.
         let strict = try MetricsComputer.compute(table, threshold: 0.9, bootstrapResamples: 0)
         XCTAssertLessThanOrEqual(strict.models[0].confusion.tp, confusion.tp)
+        XCTAssertEqual(strict.thresholdSource, "set to 0.9")
+        XCTAssertEqual(doc.thresholdSource, "fixed at 0.5 before evaluation")
         XCTAssertNil(strict.models[0].auc.bootstrapCI)
     }
 
