@@ -92,6 +92,31 @@ final class MetricsComputerTests: XCTestCase {
         XCTAssertEqual(perfect.youdenThreshold, 0.9)
     }
 
+    /// n = 0 end to end: at threshold 1 nothing is called positive, so PPV is undefined:
+    /// nil in Swift, null in metrics.json, "n/a" in metrics.csv and in the summary.
+    func testUndefinedProportionEndToEnd() throws {
+        let (table, _) = try pairedTable()
+        let doc = try MetricsComputer.compute(table, threshold: 1, bootstrapResamples: 0)
+        let ppv = doc.models[0].proportions.ppv
+        XCTAssertEqual(ppv.n, 0)
+        XCTAssertNil(ppv.value)
+        XCTAssertNil(ppv.clopperPearson)
+        XCTAssertEqual(doc.models[0].f1, 0, "F1 = 0/(0 + FN) is defined")
+        XCTAssertNil(doc.models[0].lrPositive, "specificity 1: LR+ undefined")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONFile.encode(doc)) as? [String: Any])
+        let model = try XCTUnwrap((json["models"] as? [[String: Any]])?.first)
+        let ppvJSON = try XCTUnwrap((model["proportions"] as? [String: Any])?["ppv"] as? [String: Any])
+        for key in ["value", "wald", "wald_unclipped", "wilson", "wilson_cc", "clopper_pearson", "agresti_coull", "jeffreys"] {
+            XCTAssertTrue(ppvJSON[key] is NSNull, "ppv.\(key) should be null")
+        }
+        XCTAssertTrue(model["lr_positive"] is NSNull)
+        XCTAssertTrue((model["auc"] as? [String: Any])?["bootstrap_ci"] is NSNull)
+        let row = try XCTUnwrap(doc.csv().split(separator: "\n").first { $0.hasPrefix("resnet34,ppv,") })
+        XCTAssertEqual(String(row), "resnet34,ppv,%,n/a,0,0," + Array(repeating: "n/a", count: 14).joined(separator: ",") + ",,,,")
+        let summaryPPV = try XCTUnwrap(doc.summaryTable().split(separator: "\n").first { $0.hasPrefix("PPV") })
+        XCTAssertTrue(summaryPPV.contains("n/a"))
+    }
+
     /// metrics.json has exactly the keys the issue lists (more may be added), +∞ as null, and
     /// undefined values as explicit nulls; it decodes back to the same document.
     func testJSONShape() throws {
