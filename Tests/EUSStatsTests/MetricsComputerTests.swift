@@ -200,6 +200,8 @@ final class MetricsComputerTests: XCTestCase {
 
     func testTextFormatting() {
         XCTAssertEqual(MetricsText.percent(12.0 / 14), "85.71%")
+        XCTAssertEqual(MetricsText.decimal(2.3456, digits: 2), "2.35")
+        XCTAssertEqual(MetricsText.percent(12.0 / 14, interval: Interval(0.6738, 1)), "85.71% (67.38%–100.00%)")
         XCTAssertEqual(MetricsText.percent(nil as Double?), "n/a")
         XCTAssertEqual(MetricsText.percent(nil as Interval?), "n/a")
         XCTAssertEqual(MetricsText.percent(0.5, interval: nil), "50.00%")
