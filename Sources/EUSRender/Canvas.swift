@@ -66,7 +66,8 @@ public final class Canvas {
         case pdf
         /// SVG 1.1 with glyphs as embedded outlines.
         case svg
-        /// A raster, white background, written as PNG with a pHYs chunk for the resolution.
+        /// A raster, white background, written as PNG with a pHYs chunk for the resolution
+        /// (via EUSData's `PNGCodec`).
         case png(dotsPerInch: Double)
     }
 
@@ -126,11 +127,7 @@ public final class Canvas {
         precondition(!finished, "Canvas.finish: called twice")
         finished = true
         if case .png(let dpi) = kind {
-            cairo_surface_flush(surface)
-            let closure = Unmanaged.passUnretained(sink).toOpaque()
-            let status = cairo_surface_write_to_png_stream(surface, writeToSink, closure)
-            try Canvas.check(status, "PNG encoding")
-            return try PNGChunks.settingResolution(of: sink.data, dotsPerInch: dpi)
+            return try PNGCodec.encode(rasterImage(), dotsPerInch: dpi)
         }
         cairo_surface_finish(surface)
         try Canvas.check(cairo_surface_status(surface), "\(kind) output")
@@ -333,30 +330,20 @@ public final class Canvas {
         return surface
     }
 
-    /// Decodes a PNG with Cairo's reader; transparent pixels are composited over white.
-    public static func decodePNG(_ data: Data, source: String) throws -> RGBImage {
-        let reader = ByteSource(bytes: [UInt8](data))
-        let closure = Unmanaged.passUnretained(reader).toOpaque()
-        let surface = cairo_image_surface_create_from_png_stream(readFromSource, closure)!
-        defer { cairo_surface_destroy(surface) }
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            throw UserError("\(source): not a readable PNG (\(String(cString: cairo_status_to_string(cairo_surface_status(surface)))))")
-        }
+    /// The raster's pixels as an RGB image (PNG canvases only; the background is opaque white).
+    private func rasterImage() -> RGBImage {
+        cairo_surface_flush(surface)
         let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let hasAlpha = cairo_image_surface_get_format(surface) == CAIRO_FORMAT_ARGB32
         let base = cairo_image_surface_get_data(surface)!
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for y in 0..<height {
             let row = UnsafeMutableRawPointer(base + y * stride).assumingMemoryBound(to: UInt32.self)
             for x in 0..<width {
-                let v = row[x]
-                // Premultiplied ARGB: over white, c_out = c + (255 − α).
-                let background = hasAlpha ? 255 - Int(v >> 24) : 0
-                let i = (y * width + x) * 3
-                pixels[i] = UInt8(min(255, Int((v >> 16) & 0xFF) + background))
-                pixels[i + 1] = UInt8(min(255, Int((v >> 8) & 0xFF) + background))
-                pixels[i + 2] = UInt8(min(255, Int(v & 0xFF) + background))
+                let v = row[x], i = (y * width + x) * 3
+                pixels[i] = UInt8((v >> 16) & 0xFF)
+                pixels[i + 1] = UInt8((v >> 8) & 0xFF)
+                pixels[i + 2] = UInt8(v & 0xFF)
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
@@ -372,26 +359,8 @@ private final class ByteSink {
     var data = Data()
 }
 
-private final class ByteSource {
-    let bytes: [UInt8]
-    var offset = 0
-    init(bytes: [UInt8]) { self.bytes = bytes }
-}
-
 private let writeToSink: cairo_write_func_t = { closure, bytes, length in
     guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
     Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
-    return CAIRO_STATUS_SUCCESS
-}
-
-private let readFromSource: cairo_read_func_t = { closure, buffer, length in
-    guard let closure, let buffer else { return CAIRO_STATUS_READ_ERROR }
-    let source = Unmanaged<ByteSource>.fromOpaque(closure).takeUnretainedValue()
-    let count = Int(length)
-    guard source.offset + count <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
-    source.bytes.withUnsafeBufferPointer { src in
-        buffer.update(from: src.baseAddress! + source.offset, count: count)
-    }
-    source.offset += count
     return CAIRO_STATUS_SUCCESS
 }

@@ -6,14 +6,14 @@ import Foundation
 ///     NiceScale.ticks(from: 0, to: 1, count: 5)      // [0, 0.2, 0.4, 0.6, 0.8, 1]
 ///     NiceScale.ticks(from: 0.31, to: 2.7, count: 5) // [0.5, 1, 1.5, 2, 2.5]
 public enum NiceScale {
-    /// The nice step for covering `span` with about `count` intervals.
+    /// The nice step closest to `span / count` (rounded, as in Heckbert's "loose labelling").
     public static func step(span: Double, count: Int) -> Double {
         precondition(count > 0, "NiceScale.step: count must be positive")
         guard span > 0, span.isFinite else { return 1 }
         let raw = span / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
         let fraction = raw / magnitude
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction < 1.5 ? 1 : fraction < 2.25 ? 2 : fraction < 3.5 ? 2.5 : fraction < 7.5 ? 5 : 10
         return nice * magnitude
     }
 

@@ -1,12 +1,13 @@
 import EUSSupport
 import Foundation
 
-/// Reading and editing the chunks of a PNG file (ISO/IEC 15948, "PNG (Second Edition)").
+/// Reading the chunks of a PNG file (ISO/IEC 15948, "PNG (Second Edition)"), to check what a
+/// figure says about itself: its size (`IHDR`) and its resolution (`pHYs`).
 ///
 /// A PNG is the 8-byte signature, then chunks `length(4, big-endian) type(4) data crc(4)`,
-/// where the CRC-32 covers type and data. Cairo writes no resolution, so figures get a `pHYs`
-/// chunk (pixels per metre in x and y, unit 1 = metre) right after `IHDR`.
-public enum PNGChunks {
+/// where the CRC-32 covers type and data; `pHYs` holds pixels per metre in x and y and a unit
+/// byte (1 = metre).
+public enum PNGInfo {
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     public struct Chunk: Equatable, Sendable {
@@ -33,33 +34,6 @@ public enum PNGChunks {
             offset += 12 + length
         }
         return chunks
-    }
-
-    /// Serialises `chunks` after the signature, computing each CRC.
-    public static func encode(_ chunks: [Chunk]) -> Data {
-        var out = signature
-        for chunk in chunks {
-            let typeBytes = Array(chunk.type.utf8)
-            precondition(typeBytes.count == 4, "PNGChunks.encode: chunk type must be 4 bytes, got \(chunk.type)")
-            appendUInt32(&out, UInt32(chunk.data.count))
-            out += typeBytes + chunk.data
-            appendUInt32(&out, crc32(typeBytes + chunk.data))
-        }
-        return Data(out)
-    }
-
-    /// `png` with its `pHYs` chunk set to `dotsPerInch` (as pixels per metre, rounded:
-    /// 300 dpi = 11811 px/m) and placed right after `IHDR`, replacing any earlier one.
-    public static func settingResolution(of png: Data, dotsPerInch: Double) throws -> Data {
-        var chunks = try self.chunks(of: png).filter { $0.type != "pHYs" }
-        guard chunks.first?.type == "IHDR" else { throw UserError("PNG: IHDR is not the first chunk") }
-        let perMetre = UInt32((dotsPerInch / 0.0254).rounded())
-        var data: [UInt8] = []
-        appendUInt32(&data, perMetre)
-        appendUInt32(&data, perMetre)
-        data.append(1)
-        chunks.insert(Chunk(type: "pHYs", data: data), at: 1)
-        return encode(chunks)
     }
 
     /// Width and height from `IHDR`.
@@ -95,9 +69,5 @@ public enum PNGChunks {
 
     private static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-    }
-
-    private static func appendUInt32(_ bytes: inout [UInt8], _ value: UInt32) {
-        bytes += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
     }
 }
