@@ -59,6 +59,24 @@ public struct Legend {
         }
     }
 
+    /// The width of the legend laid out in one row (`drawRow`).
+    public func rowWidth(on canvas: Canvas, spacing: Double = 10) -> Double {
+        entries.map { keyWidth + 4 + canvas.measure($0.label, font: font).width }.reduce(0, +)
+            + spacing * Double(max(0, entries.count - 1))
+    }
+
+    /// Draws the entries side by side on one line, without a box, starting at `origin`
+    /// (`origin.y` is the line's vertical centre).
+    public func drawRow(on canvas: Canvas, at origin: Point, spacing: Double = 10) {
+        var x = origin.x
+        for entry in entries {
+            drawSymbol(entry.symbol, on: canvas, from: x, midY: origin.y)
+            x += keyWidth + 4
+            canvas.text(entry.label, at: Point(x: x, y: origin.y), font: font, align: .left, baseline: .middle)
+            x += canvas.measure(entry.label, font: font).width + spacing
+        }
+    }
+
     private func drawSymbol(_ symbol: Symbol, on canvas: Canvas, from x: Double, midY: Double) {
         let a = Point(x: x, y: midY), b = Point(x: x + keyWidth, y: midY)
         switch symbol {
