@@ -11,11 +11,13 @@ public struct AxisSpec: Sendable {
         self.label = label
     }
 
-    /// Nice ticks over `range` with labels formatted for the step.
-    public init(range: ClosedRange<Double>, label: String, tickCount: Int = 5,
+    /// Nice ticks over `range` with labels formatted for the step; `integer` keeps ticks on
+    /// whole numbers (epochs, counts).
+    public init(range: ClosedRange<Double>, label: String, tickCount: Int = 5, integer: Bool = false,
                 format: ((Double) -> String)? = nil) {
-        let values = NiceScale.ticks(from: range.lowerBound, to: range.upperBound, count: tickCount)
-        let step = NiceScale.step(span: range.upperBound - range.lowerBound, count: tickCount)
+        let values = NiceScale.ticks(from: range.lowerBound, to: range.upperBound, count: tickCount, integer: integer)
+        let span = range.upperBound - range.lowerBound
+        let step = integer ? NiceScale.integerStep(span: span, count: tickCount) : NiceScale.step(span: span, count: tickCount)
         let format = format ?? { NiceScale.label($0, step: step) }
         self.init(range: range, ticks: values.map { ($0, format($0)) }, label: label)
     }

@@ -17,10 +17,18 @@ public enum NiceScale {
         return nice * magnitude
     }
 
+    /// The nice step for whole-number data (epochs, counts): at least 1, and 2.5 becomes 2.
+    public static func integerStep(span: Double, count: Int) -> Double {
+        let nice = step(span: span, count: count)
+        guard nice > 1 else { return 1 }
+        let magnitude = pow(10, floor(log10(nice)))
+        return abs(nice / magnitude - 2.5) < 1e-9 ? 2 * magnitude : nice
+    }
+
     /// Tick values that are multiples of the nice step and lie within [lower, upper].
-    public static func ticks(from lower: Double, to upper: Double, count: Int = 5) -> [Double] {
+    public static func ticks(from lower: Double, to upper: Double, count: Int = 5, integer: Bool = false) -> [Double] {
         guard upper > lower else { return [lower] }
-        let step = self.step(span: upper - lower, count: count)
+        let step = integer ? integerStep(span: upper - lower, count: count) : self.step(span: upper - lower, count: count)
         let first = (lower / step).rounded(.up) * step
         var ticks: [Double] = []
         var value = first
@@ -32,9 +40,9 @@ public enum NiceScale {
     }
 
     /// [lower, upper] widened outwards to multiples of the nice step.
-    public static func niceRange(from lower: Double, to upper: Double, count: Int = 5) -> ClosedRange<Double> {
+    public static func niceRange(from lower: Double, to upper: Double, count: Int = 5, integer: Bool = false) -> ClosedRange<Double> {
         guard upper > lower else { return (lower - 0.5)...(upper + 0.5) }
-        let step = self.step(span: upper - lower, count: count)
+        let step = integer ? integerStep(span: upper - lower, count: count) : self.step(span: upper - lower, count: count)
         return (floor(lower / step) * step)...(ceil(upper / step) * step)
     }
 

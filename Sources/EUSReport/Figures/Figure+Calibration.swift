@@ -32,25 +32,25 @@ extension Figure {
         }
     }
 
+    /// Grouped bars of cases per bin, under the reliability plot and on its x scale, with the
+    /// count printed above each non-empty bar.
     private static func drawBinCounts(_ metrics: MetricsDocument, in rect: Rect, alignedWith top: Axes, on canvas: Canvas) {
-        let maxCount = metrics.models.flatMap { $0.reliability.map(\.count) }.max() ?? 1
-        let yRange = NiceScale.niceRange(from: 0, to: Double(max(maxCount, 1)) * 1.2, count: 3)
-        let axes = Axes(outer: rect, x: AxisSpec(range: 0...1, ticks: [], label: ""),
-                        y: AxisSpec(range: yRange, label: "Cases", tickCount: 3, format: { String(Int($0)) }), on: canvas)
-        // Keep the bins under the reliability plot's x-axis.
-        let frame = Rect(x: top.frame.minX, y: axes.frame.minY, width: top.frame.width, height: rect.maxY - axes.frame.minY - 10)
-        let bars = Axes(outer: Rect(x: frame.minX, y: frame.minY, width: frame.width, height: frame.height), x: AxisSpec(range: 0...1, ticks: [], label: ""),
-                        y: AxisSpec(range: yRange, ticks: [], label: ""), on: canvas, rightPadding: 0, topPadding: 0)
-        let plot = Rect(x: frame.minX, y: frame.minY, width: frame.width, height: frame.height)
-        let py: (Double) -> Double = { plot.maxY - ($0 - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plot.height }
-        let px: (Double) -> Double = { plot.minX + $0 * plot.width }
-        _ = bars
+        let maxCount = Double(metrics.models.flatMap { $0.reliability.map(\.count) }.max() ?? 1)
+        let range = NiceScale.niceRange(from: 0, to: max(maxCount, 1) * 1.15, count: 3, integer: true)
+        let ticks = NiceScale.ticks(from: range.lowerBound, to: range.upperBound, count: 3, integer: true)
+        let noteHeight = FigureStyle.annotationFont.size * 1.6
+        let plot = Rect(x: top.frame.minX, y: rect.minY + FigureStyle.annotationFont.size * 1.4,
+                        width: top.frame.width, height: rect.height - noteHeight - FigureStyle.annotationFont.size * 1.4)
+        let py: (Double) -> Double = { plot.maxY - ($0 - range.lowerBound) / (range.upperBound - range.lowerBound) * plot.height }
+        for t in ticks where t > 0 {
+            canvas.line(from: Point(x: plot.minX, y: py(t)), to: Point(x: plot.maxX, y: py(t)), stroke: FigureStyle.gridStroke)
+        }
         let modelCount = Double(max(1, metrics.models.count))
         for (index, model) in metrics.models.enumerated() {
             for bin in model.reliability {
                 let binWidth = (bin.upper - bin.lower) * plot.width
                 let barWidth = binWidth * 0.8 / modelCount
-                let x = px(bin.lower) + binWidth * 0.1 + Double(index) * barWidth
+                let x = plot.minX + bin.lower * plot.width + binWidth * 0.1 + Double(index) * barWidth
                 let y = py(Double(bin.count))
                 canvas.rect(Rect(x: x, y: y, width: barWidth, height: plot.maxY - y), fill: ModelNames.color(index))
                 if bin.count > 0 {
@@ -59,14 +59,16 @@ extension Figure {
                 }
             }
         }
-        canvas.line(from: Point(x: plot.minX, y: plot.maxY), to: Point(x: plot.maxX, y: plot.maxY), stroke: FigureStyle.axisStroke)
-        canvas.line(from: Point(x: plot.minX, y: plot.minY), to: Point(x: plot.minX, y: plot.maxY), stroke: FigureStyle.axisStroke)
-        for t in axes.y.ticks {
-            canvas.line(from: Point(x: plot.minX - FigureStyle.tickLength, y: py(t.value)), to: Point(x: plot.minX, y: py(t.value)), stroke: FigureStyle.axisStroke)
-            canvas.text(t.label, at: Point(x: plot.minX - FigureStyle.tickLength - 2, y: py(t.value)), font: FigureStyle.tickFont, align: .right, baseline: .middle)
+        let axis = FigureStyle.axisStroke
+        canvas.line(from: Point(x: plot.minX, y: plot.maxY), to: Point(x: plot.maxX, y: plot.maxY), stroke: axis)
+        canvas.line(from: Point(x: plot.minX, y: plot.minY), to: Point(x: plot.minX, y: plot.maxY), stroke: axis)
+        for t in ticks {
+            canvas.line(from: Point(x: plot.minX - FigureStyle.tickLength, y: py(t)), to: Point(x: plot.minX, y: py(t)), stroke: axis)
+            canvas.text(String(Int(t)), at: Point(x: plot.minX - FigureStyle.tickLength - 2, y: py(t)), font: FigureStyle.tickFont,
+                        align: .right, baseline: .middle)
         }
-        canvas.text("Cases per bin", at: Point(x: rect.minX, y: plot.midY), font: FigureStyle.labelFont, align: .center, baseline: .top, rotation: -.pi / 2)
-        canvas.text("Bins of predicted P(\(metrics.positiveClass)): 0–0.1, 0.1–0.2, …, 0.9–1.0", at: Point(x: plot.midX, y: rect.maxY),
+        canvas.text("Cases", at: Point(x: rect.minX, y: plot.midY), font: FigureStyle.labelFont, align: .center, baseline: .top, rotation: -.pi / 2)
+        canvas.text("Cases per bin of predicted P(\(metrics.positiveClass)), bins 0–0.1, …, 0.9–1.0", at: Point(x: plot.midX, y: rect.maxY),
                     font: FigureStyle.annotationFont, color: Ink.secondary, align: .center, baseline: .bottom)
     }
 }

@@ -19,7 +19,6 @@ extension Figure {
 
     private static func drawConfusion(_ model: ModelMetrics, index: Int, metrics: MetricsDocument, in panel: Rect, on canvas: Canvas) {
         let title = "\(ModelNames.display(model.name))"
-        canvas.text(title, at: Point(x: panel.minX, y: panel.minY), font: FigureStyle.titleFont, baseline: .top)
         let labelFont = FigureStyle.labelFont, tick = FigureStyle.tickFont
         let positive = metrics.positiveClass, negative = metrics.negativeClass
         let rowLabelWidth = max(canvas.measure(positive, font: tick).width, canvas.measure(negative, font: tick).width)
@@ -27,7 +26,7 @@ extension Figure {
         let top = panel.minY + FigureStyle.titleFont.size * 1.6 + labelFont.size * 1.4 + tick.size * 1.4
         let grid = Rect(x: left, y: top, width: panel.maxX - left, height: panel.maxY - top)
         let side = min(grid.width, grid.height)
-        let cells = Rect(x: grid.minX, y: grid.minY, width: side, height: side)
+        let cells = Rect(x: grid.minX + (grid.width - side) / 2, y: grid.minY, width: side, height: side)
         let cell = side / 2
         let c = model.confusion
         let rows: [(label: String, counts: [Int])] = [(positive, [c.tp, c.fn]), (negative, [c.fp, c.tn])]
@@ -42,7 +41,7 @@ extension Figure {
                 let textColor = share > 0.55 ? Color.white : Ink.text
                 canvas.text("\(value)", at: Point(x: rect.midX, y: rect.midY - 1), font: Font(size: 9, bold: true),
                             color: textColor, align: .center, baseline: .bottom)
-                let percent = total > 0 ? MetricsText.percentNumber(share).dropLast(1) + "%" : "n/a"
+                let percent = total > 0 ? MetricsText.decimal(share * 100, digits: 1) + "%" : MetricsText.notAvailable
                 canvas.text("\(percent) of row", at: Point(x: rect.midX, y: rect.midY + 1), font: FigureStyle.annotationFont,
                             color: textColor, align: .center, baseline: .top)
                 canvas.text(isCorrect ? (r == 0 ? "TP" : "TN") : (r == 0 ? "FN" : "FP"),
@@ -52,13 +51,14 @@ extension Figure {
             canvas.text(row.label, at: Point(x: cells.minX - 3, y: cells.minY + (Double(r) + 0.5) * cell), font: tick,
                         align: .right, baseline: .middle)
         }
+        canvas.text(title, at: Point(x: cells.minX - rowLabelWidth - 5 - labelFont.size * 1.4, y: panel.minY), font: FigureStyle.titleFont, baseline: .top)
         for (k, label) in [positive, negative].enumerated() {
             canvas.text(label, at: Point(x: cells.minX + (Double(k) + 0.5) * cell, y: cells.minY - 2), font: tick,
                         align: .center, baseline: .bottom)
         }
         canvas.text("Model call", at: Point(x: cells.midX, y: cells.minY - tick.size * 1.4 - 2), font: labelFont,
                     align: .center, baseline: .bottom)
-        canvas.text("True class", at: Point(x: panel.minX, y: cells.midY), font: labelFont, align: .center,
+        canvas.text("True class", at: Point(x: cells.minX - rowLabelWidth - 5 - labelFont.size * 1.4, y: cells.midY), font: labelFont, align: .center,
                     baseline: .top, rotation: -.pi / 2)
     }
 }

@@ -31,7 +31,8 @@ extension Figure {
     /// A STARD-style flow diagram: cases → exclusions → split → training and validation sets →
     /// each model's calls on the validation set, with counts per class at every step.
     public static func flow(_ counts: FlowCounts) -> Figure {
-        Figure(name: "flow", width: .double, heightMillimetres: 92) { canvas, size in
+        let full = counts.partitions.keys.contains { $0 == "train" || $0 == "training" }
+        return Figure(name: "flow", width: .double, heightMillimetres: full ? 80 : 46) { canvas, size in
             FlowDiagram(counts: counts, canvas: canvas, size: size).draw()
         }
     }
@@ -65,9 +66,9 @@ private struct FlowDiagram {
 
     func arrow(from a: Point, to b: Point) {
         let stroke = Stroke(Ink.axis, width: 0.7)
-        canvas.line(from: a, to: Point(x: b.x, y: b.y - 0.5), stroke: stroke)
         let length = 4.0, half = 2.0
         let angle = atan2(b.y - a.y, b.x - a.x)
+        canvas.line(from: a, to: Point(x: b.x - (length - 1) * cos(angle), y: b.y - (length - 1) * sin(angle)), stroke: stroke)
         let left = Point(x: b.x - length * cos(angle) + half * sin(angle), y: b.y - length * sin(angle) - half * cos(angle))
         let right = Point(x: b.x - length * cos(angle) - half * sin(angle), y: b.y - length * sin(angle) + half * cos(angle))
         canvas.polygon([b, left, right], fill: Ink.axis)

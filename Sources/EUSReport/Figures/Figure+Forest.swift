@@ -21,13 +21,12 @@ extension Figure {
             let plot = Rect(x: outer.minX + metricWidth + modelWidth, y: outer.minY + headerHeight,
                             width: outer.width - metricWidth - modelWidth - valueWidth - 8,
                             height: outer.height - headerHeight - tick.size * 1.4 - label.size * 1.5 - FigureStyle.tickLength - 2)
-            let axes = Axes(outer: Rect(x: plot.minX, y: plot.minY, width: plot.width, height: outer.maxY - plot.minY),
-                            x: AxisSpec(range: 0...1, label: "Estimate with 95% CI (%)", format: { String(format: "%.0f", $0 * 100) }),
-                            y: AxisSpec(range: 0...1, ticks: [], label: ""), on: canvas, rightPadding: 0, topPadding: 0)
-            let frame = Rect(x: plot.minX, y: plot.minY, width: plot.width, height: axes.frame.maxY - plot.minY)
+            let frame = Rect(x: plot.minX + 4, y: plot.minY, width: plot.width - 8, height: plot.height)
+            let px: (Double) -> Double = { frame.minX + $0 * frame.width }
+            let ticks = NiceScale.ticks(from: 0, to: 1, count: 5)
             let rowHeight = frame.height / Double(rows)
-            for t in axes.x.ticks {
-                canvas.line(from: Point(x: axes.px(t.value), y: frame.minY), to: Point(x: axes.px(t.value), y: frame.maxY), stroke: FigureStyle.gridStroke)
+            for t in ticks {
+                canvas.line(from: Point(x: px(t), y: frame.minY), to: Point(x: px(t), y: frame.maxY), stroke: FigureStyle.gridStroke)
             }
             let legend = Legend([(.lineWithMarker(Stroke(Ink.text, width: 1.4), marker: Ink.text), "Wilson 95% CI (point estimate)"),
                                  (.line(Stroke(Ink.text.lighter(0.6), width: 1)), "Wald 95% CI")]
@@ -44,25 +43,25 @@ extension Figure {
                     let color = ModelNames.color(k)
                     canvas.text(ModelNames.display(model.name), at: Point(x: outer.minX + metricWidth, y: y), font: tick, color: color, baseline: .middle)
                     if let wald = summary.wald {
-                        canvas.line(from: Point(x: axes.px(wald.lower), y: y + 2.6), to: Point(x: axes.px(wald.upper), y: y + 2.6), stroke: Stroke(color.lighter(0.55), width: 1))
+                        canvas.line(from: Point(x: px(wald.lower), y: y + 2.6), to: Point(x: px(wald.upper), y: y + 2.6), stroke: Stroke(color.lighter(0.55), width: 1))
                     }
                     if let wilson = summary.wilson {
-                        canvas.line(from: Point(x: axes.px(wilson.lower), y: y - 0.6), to: Point(x: axes.px(wilson.upper), y: y - 0.6), stroke: Stroke(color, width: 1.4))
+                        canvas.line(from: Point(x: px(wilson.lower), y: y - 0.6), to: Point(x: px(wilson.upper), y: y - 0.6), stroke: Stroke(color, width: 1.4))
                     }
                     if let value = summary.value {
-                        canvas.circle(center: Point(x: axes.px(value), y: y - 0.6), radius: 2.2, fill: color, stroke: Stroke(.white, width: 0.5))
+                        canvas.circle(center: Point(x: px(value), y: y - 0.6), radius: 2.2, fill: color, stroke: Stroke(.white, width: 0.5))
                     }
                     let text = MetricsText.proportion(summary, method: .wilson) + "  " + MetricsText.fraction(summary)
                     canvas.text(text, at: Point(x: outer.maxX, y: y), font: tick, align: .right, baseline: .middle)
                 }
             }
             canvas.line(from: Point(x: frame.minX, y: frame.maxY), to: Point(x: frame.maxX, y: frame.maxY), stroke: FigureStyle.axisStroke)
-            for t in axes.x.ticks {
-                let x = axes.px(t.value)
+            for t in ticks {
+                let x = px(t)
                 canvas.line(from: Point(x: x, y: frame.maxY), to: Point(x: x, y: frame.maxY + FigureStyle.tickLength), stroke: FigureStyle.axisStroke)
-                canvas.text(t.label, at: Point(x: x, y: frame.maxY + FigureStyle.tickLength + 1.5), font: tick, align: .center, baseline: .top)
+                canvas.text(String(format: "%.0f", t * 100), at: Point(x: x, y: frame.maxY + FigureStyle.tickLength + 1.5), font: tick, align: .center, baseline: .top)
             }
-            canvas.text(axes.x.label, at: Point(x: frame.midX, y: outer.maxY), font: label, align: .center, baseline: .bottom)
+            canvas.text("Estimate with 95% CI (%)", at: Point(x: frame.midX, y: outer.maxY), font: label, align: .center, baseline: .bottom)
         }
     }
 }

@@ -10,7 +10,7 @@ extension Figure {
             let legendHeight = 12.0
             let panelWidth = (outer.width - 12) / 2
             let maxEpoch = histories.flatMap(\.epochs).max() ?? 1
-            let minEpoch = histories.flatMap(\.epochs).min() ?? 0
+            let minEpoch = min(0, histories.flatMap(\.epochs).min() ?? 0)
             let epochRange = minEpoch...max(maxEpoch, minEpoch + 1)
             let panels: [(title: String, columns: [String], range: ClosedRange<Double>?, label: String)] = [
                 ("Loss", ["train_loss", "val_loss"], nil, "Cross-entropy loss"),
@@ -20,7 +20,7 @@ extension Figure {
                 let values = histories.flatMap { h in panel.columns.compactMap { h.values($0) }.flatMap { $0 } }.filter(\.isFinite)
                 let range = panel.range ?? NiceScale.niceRange(from: 0, to: max(values.max() ?? 1, 1e-3), count: 4)
                 let rect = Rect(x: outer.minX + Double(p) * (panelWidth + 12), y: outer.minY + legendHeight, width: panelWidth, height: outer.height - legendHeight)
-                let axes = Axes(outer: rect, x: AxisSpec(range: epochRange, label: "Epoch", tickCount: 6, format: { String(Int($0.rounded())) }),
+                let axes = Axes(outer: rect, x: AxisSpec(range: epochRange, label: "Epoch", tickCount: 5, integer: true, format: { String(Int($0.rounded())) }),
                                 y: AxisSpec(range: range, label: panel.label, tickCount: 4), title: panel.title, on: canvas)
                 axes.drawGrid(on: canvas, vertical: false)
                 for history in histories {
@@ -38,8 +38,8 @@ extension Figure {
                 (.lineWithMarker(Stroke(ModelNames.color(modelOrder.firstIndex(of: history.model) ?? 0), width: FigureStyle.seriesWidth),
                                  marker: ModelNames.color(modelOrder.firstIndex(of: history.model) ?? 0)), ModelNames.display(history.model))
             }
-            entries.append((.line(Stroke(Ink.secondary, width: FigureStyle.seriesWidth)), "Training set"))
             if histories.contains(where: { $0.values("val_loss") != nil || $0.values("val_accuracy") != nil }) {
+                entries.append((.line(Stroke(Ink.secondary, width: FigureStyle.seriesWidth)), "Training set"))
                 entries.append((.line(Stroke(Ink.secondary, width: FigureStyle.seriesWidth, dash: [3, 1.5])), "Validation set"))
             }
             let legend = Legend(entries)
