@@ -22,7 +22,7 @@ enum EmbeddedTemplates {
   <div class="tiles">
     <figure>{{#image}}<img src="{{{image}}}" alt="{{id}} image">{{/image}}{{^image}}<div class="missing">image not available</div>{{/image}}<figcaption>Image</figcaption></figure>
     {{#models}}
-    <figure>{{#overlay}}<img src="{{{overlay}}}" alt="{{id}} Grad-CAM {{model}}">{{/overlay}}{{^overlay}}<div class="missing">overlay not available</div>{{/overlay}}<figcaption style="color:{{color}}">{{model}}<br><span class="{{^correct}}bad{{/correct}}">P={{probability}} → {{call}} {{mark}}</span></figcaption></figure>
+    <figure>{{#overlay}}<img src="{{{overlay}}}" alt="{{id}} Grad-CAM {{model}}">{{/overlay}}{{^overlay}}<div class="missing">overlay not available</div>{{/overlay}}<figcaption><span style="color:{{color}}">{{model}}</span><br>P={{probability}}<br><span class="{{^correct}}bad{{/correct}}">{{call}} {{mark}}</span></figcaption></figure>
     {{/models}}
   </div>
   {{#hasAuditLines}}<ul class="audit-lines">{{#auditLines}}<li>{{.}}</li>{{/auditLines}}</ul>{{/hasAuditLines}}
@@ -158,6 +158,7 @@ table.data th { text-align: left; border-top: 1.5px solid #333; border-bottom: 1
 table.data td { padding: 4px 8px; border-bottom: 1px solid #eee; }
 table.data tbody tr:nth-child(even) { background: var(--faint); }
 table.data tbody tr:last-child td { border-bottom: 1.5px solid #333; }
+th.num { text-align: right; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad, span.bad { color: var(--verm); font-weight: bold; }
 table.sortable th { cursor: pointer; user-select: none; }
@@ -207,7 +208,7 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
 <div class="table-wrap">
 <table class="data">
 {{#caption}}<caption>{{caption}}</caption>{{/caption}}
-<thead><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr></thead>
+<thead><tr>{{#header}}<th{{^isText}} class="num"{{/isText}}>{{text}}</th>{{/header}}</tr></thead>
 <tbody>
 {{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{text}}</td>{{/cells}}</tr>
 {{/rows}}

@@ -56,7 +56,7 @@ struct ReportHTML {
 
     private func tableContext(_ table: ReportTable) -> [String: Any] {
         var result: [String: Any] = [
-            "header": table.header,
+            "header": table.header.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] },
             "rows": table.rows.map { row in ["cells": row.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] }] },
         ]
         if let caption = table.caption { result["caption"] = caption }

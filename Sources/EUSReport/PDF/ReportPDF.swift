@@ -15,7 +15,7 @@ struct ReportPDF {
     }
 
     private func draw(totalPages: Int?) throws -> Data {
-        let writer = PageWriter(runningTitle: context.title, banner: context.syntheticBanner, totalPages: totalPages)
+        let writer = PageWriter(runningTitle: context.title, banner: context.syntheticStrip, totalPages: totalPages)
         titleBlock(writer)
         for (index, entry) in context.sections.enumerated() {
             if index > 0 { writer.newPage() }
