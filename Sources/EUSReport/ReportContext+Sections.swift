@@ -83,7 +83,7 @@ extension ReportContext {
 
     var galleryBlocks: [ReportBlock] {
         guard input.images.hasOverlays else {
-            return [.callout("No Grad-CAM overlays: the input has no cams/ folder (a predictions CSV carries no images).", warning: false)]
+            return [.callout("No Grad-CAM overlays: the input has no cams/ folder (a predictions CSV carries no images).", warning: false), .caseTable]
         }
         let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
         let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
