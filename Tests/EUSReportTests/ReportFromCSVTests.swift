@@ -58,7 +58,7 @@ final class ReportFromCSVTests: XCTestCase {
     }
 
     func testExternalReferenceCheckFindsWhatItShould() {
-        let html = #"<a href="#summary">s</a><img src='data:image/png;base64,AAAA'><script src="//cdn.example/x.js"></script><link href=/tmp/a.css><img SRC="http://x/y.png"><a href="figures/roc.pdf">"#
+        let html = ##"<a href="#summary">s</a><img src='data:image/png;base64,AAAA'><script src="//cdn.example/x.js"></script><link href=/tmp/a.css><img SRC="http://x/y.png"><a href="figures/roc.pdf">"##
         XCTAssertEqual(ReportFixture.externalReferences(in: html), ["//cdn.example/x.js", "/tmp/a.css", "http://x/y.png", "figures/roc.pdf"])
     }
 
