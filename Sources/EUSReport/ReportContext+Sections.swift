@@ -4,6 +4,9 @@ import EUSStats
 extension ReportContext {
     func hasFigure(_ name: String) -> Bool { figures.contains { $0.name == name } }
 
+    /// True when there is anything to show as a picture: overlays or case images.
+    var hasCaseImages: Bool { input.images.hasOverlays || input.cases.contains { $0.imageURL != nil } }
+
     /// Every section's blocks, in `ReportSection.all` order.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
         ReportSection.all.map { ($0, blocks(for: $0.id)) }
@@ -94,7 +97,8 @@ extension ReportContext {
     var auditBlocks: [ReportBlock] {
         let wrong = input.misclassified
         guard !wrong.isEmpty else { return [.paragraph("No model misclassified any case.")] }
-        var blocks: [ReportBlock] = [.paragraph("\(wrong.count) of \(metrics.n) cases were misclassified by at least one model. Each panel shows the image, both overlays, both probabilities, the true label and whether the other model was right.")]
+        let shows = hasCaseImages ? "Each panel shows the image, every model's overlay and probability, the true label and whether the other model was right." : "Each entry gives the true label, every model's probability and call, and whether the other model was right."
+        var blocks: [ReportBlock] = [.paragraph("\(wrong.count) of \(metrics.n) cases were misclassified by at least one model. " + shows)]
         if !input.images.hasOverlays {
             blocks.append(.callout("Images and Grad-CAM overlays are not available for this input; the audit lists the cases and probabilities only.", warning: false))
         }

@@ -19,12 +19,14 @@ enum EmbeddedTemplates {
         "case": ##"""
 <article class="case{{#wrong}} wrong{{/wrong}}" id="case-{{anchor}}">
   <h4>{{id}} <span class="truth">true {{label}}</span>{{#wrong}} <span class="flag">misclassified</span>{{/wrong}}</h4>
+  {{#hasTiles}}
   <div class="tiles">
     <figure>{{#image}}<img src="{{{image}}}" alt="{{id}} image">{{/image}}{{^image}}<div class="missing">image not available</div>{{/image}}<figcaption>Image</figcaption></figure>
     {{#models}}
     <figure>{{#overlay}}<img src="{{{overlay}}}" alt="{{id}} Grad-CAM {{model}}">{{/overlay}}{{^overlay}}<div class="missing">overlay not available</div>{{/overlay}}<figcaption><span style="color:{{color}}">{{model}}</span><br>P={{probability}}<br><span class="{{^correct}}bad{{/correct}}">{{call}} {{mark}}</span></figcaption></figure>
     {{/models}}
   </div>
+  {{/hasTiles}}
   {{#hasAuditLines}}<ul class="audit-lines">{{#auditLines}}<li>{{.}}</li>{{/auditLines}}</ul>{{/hasAuditLines}}
 </article>
 

@@ -68,7 +68,7 @@ struct ReportHTML {
         let metrics = context.metrics
         let calls = item.calls(threshold: metrics.threshold), correct = item.correct(threshold: metrics.threshold)
         let images = context.input.images
-        var result: [String: Any] = ["id": item.id, "anchor": anchor(item.id), "label": item.label,
+        var result: [String: Any] = ["id": item.id, "anchor": anchor(item.id), "label": item.label, "hasTiles": context.hasCaseImages,
                                      "wrong": item.misclassifiedByAny(threshold: metrics.threshold)]
         if let image = images.image(for: item) { result["image"] = try dataURI(image) }
         result["models"] = try context.input.modelNames.enumerated().map { index, name -> [String: Any] in

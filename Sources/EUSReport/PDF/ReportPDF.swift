@@ -92,6 +92,10 @@ struct ReportPDF {
 
     private func auditPanels(_ cases: [ReportCase], on writer: PageWriter) {
         let canvas = writer.canvas
+        guard context.hasCaseImages else {
+            auditText(cases, on: writer)
+            return
+        }
         let panelWidth = writer.content.width * 0.62
         let textX = writer.content.minX + panelWidth + 12
         let textWidth = writer.content.maxX - textX
@@ -111,6 +115,21 @@ struct ReportPDF {
                                       font: Font(size: 8, bold: index == 0 || wrong), color: wrong ? OkabeIto.vermillion : Ink.text) + 3
             }
             writer.advance(height)
+        }
+    }
+
+    /// The audit without pictures (a predictions CSV): each case's lines under a rule.
+    private func auditText(_ cases: [ReportCase], on writer: PageWriter) {
+        for item in cases {
+            writer.ensure(50)
+            writer.canvas.line(from: Point(x: writer.content.minX, y: writer.y), to: Point(x: writer.content.maxX, y: writer.y), stroke: Stroke(Ink.grid, width: 0.5))
+            writer.advance(5)
+            writer.paragraph(item.id, font: Font(size: 9, bold: true), color: OkabeIto.vermillion, after: 1)
+            for line in context.auditLines(item) {
+                let wrong = line.contains("WRONG")
+                writer.paragraph(line, font: Font(size: 8.5, bold: wrong), color: wrong ? OkabeIto.vermillion : Ink.text, indent: 10, after: 1)
+            }
+            writer.advance(6)
         }
     }
 
