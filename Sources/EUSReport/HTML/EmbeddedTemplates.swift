@@ -151,7 +151,7 @@ h3 { font-size: 16px; margin: 20px 0 8px; }
 section { scroll-margin-top: 56px; }
 .subtitle { font-size: 17px; color: var(--muted); margin: 0; }
 .meta, .note, figcaption { color: var(--muted); font-size: 13px; }
-.callout { background: #e8f4fb; border-left: 4px solid var(--sky); padding: 8px 12px; margin: 10px 0; font-size: 14px; }
+.callout { break-inside: avoid; background: #e8f4fb; border-left: 4px solid var(--sky); padding: 8px 12px; margin: 10px 0; font-size: 14px; }
 .callout.warning { background: #fbe3d1; border-left-color: var(--verm); }
 .table-wrap { overflow-x: auto; margin: 12px 0 18px; }
 table.data { border-collapse: collapse; font-size: 13px; width: 100%; }
@@ -160,7 +160,7 @@ table.data th { text-align: left; border-top: 1.5px solid #333; border-bottom: 1
 table.data td { padding: 4px 8px; border-bottom: 1px solid #eee; }
 table.data tbody tr:nth-child(even) { background: var(--faint); }
 table.data tbody tr:last-child td { border-bottom: 1.5px solid #333; }
-th.num { text-align: right; }
+table.data th.num { text-align: right; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad, span.bad { color: var(--verm); font-weight: bold; }
 table.sortable th { cursor: pointer; user-select: none; }
@@ -200,7 +200,11 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
   main { max-width: none; }
   section { break-before: page; }
   section#summary { break-before: avoid; }
-  figure, .case, table { break-inside: avoid; }
+  figure, .case, table, .callout { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  table.data { font-size: 7.5pt; }
+  table.data th, table.data td { padding: 2px 4px; white-space: normal; }
+  .cases { grid-template-columns: repeat(3, 1fr); }
   details.pre > pre { display: block; }
   a { color: inherit; text-decoration: none; }
 }
