@@ -14,7 +14,8 @@ public enum MetricsComputer {
     ///   - positiveClass: the class whose probability the model columns hold (GIST); the
     ///     negative class is the other one.
     ///   - threshold: a case is called positive when P(positive) ≥ threshold.
-    ///   - thresholdSource: how the threshold was chosen, in words, for the report.
+    ///   - thresholdSource: how the threshold was chosen, in words, for the report; nil gives
+    ///     "fixed at 0.5 before evaluation" for 0.5 and "set to <t>" otherwise.
     ///   - bootstrapResamples: stratified bootstrap replicates per model (0 skips the bootstrap:
     ///     `bootstrap_ci` is null).
     ///   - seed: the bootstrap seed; every model uses the same seed, so the models are judged on
@@ -24,7 +25,7 @@ public enum MetricsComputer {
     ///   two classes, or when a class has fewer than 2 cases (the DeLong variance needs 2).
     public static func compute(_ table: PredictionTable, positiveClass: String = "GIST",
                                threshold: Double = 0.5,
-                               thresholdSource: String = "fixed at 0.5 before evaluation",
+                               thresholdSource: String? = nil,
                                bootstrapResamples: Int = 2000, seed: UInt64 = 1,
                                alpha: Double = 0.05) throws -> MetricsDocument {
         precondition(threshold.isFinite, "the threshold must be finite")
@@ -51,8 +52,9 @@ public enum MetricsComputer {
                                            threshold: threshold, alpha: alpha))
             }
         }
+        let source = thresholdSource ?? (threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold)")
         return MetricsDocument(positiveClass: positiveClass, negativeClass: negativeClass,
-                               threshold: threshold, thresholdSource: thresholdSource,
+                               threshold: threshold, thresholdSource: source,
                                n: table.caseIDs.count, models: models, comparisons: comparisons)
     }
 

@@ -50,7 +50,8 @@ extension MetricsDocument {
 
     private func comparisonText(_ c: ModelComparison) -> String {
         let d = c.delong, m = c.mcnemar, g = c.agreement
-        let ci = d.diffCI.map { "\(MetricsText.decimal($0.lower, digits: 3))–\(MetricsText.decimal($0.upper, digits: 3))" }
+        // "to", not a dash: the lower bound is often negative.
+        let ci = d.diffCI.map { "\(MetricsText.decimal($0.lower, digits: 3)) to \(MetricsText.decimal($0.upper, digits: 3))" }
             ?? MetricsText.notAvailable
         return """
         \(c.a) vs \(c.b):

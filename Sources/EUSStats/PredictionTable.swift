@@ -9,7 +9,8 @@ import EUSSupport
 /// Reading validates everything metrics need and stops at the first problem with a
 /// `UserError` naming the file, the spreadsheet line (header = line 1) and the column:
 /// a value that is empty, not a number or outside [0, 1]; an empty case id or label; a
-/// duplicate case id; a third class; a single class; no model columns; no rows.
+/// duplicate case id; a third class; a single class; no model columns; a model column named
+/// twice; no rows. A UTF-8 byte-order mark (spreadsheet exports) is ignored.
 public struct PredictionTable: Sendable, Equatable {
     /// One model's column.
     public struct Model: Sendable, Equatable {
@@ -48,12 +49,17 @@ public struct PredictionTable: Sendable, Equatable {
 
     /// Validates a parsed CSV (see the type's documentation for the errors).
     public init(csv: CSVTable) throws {
+        var csv = csv
+        if let first = csv.header.first, first.hasPrefix("\u{FEFF}") { csv.header[0] = String(first.dropFirst()) }
         let source = csv.source
         let idColumn = try csv.column("case_id"), labelColumn = try csv.column("label")
         let modelColumns = csv.header.indices.filter { PredictionTable.isModelColumn(csv.header[$0]) }
         guard !modelColumns.isEmpty else {
             throw UserError("\(source): no model columns (columns: \(csv.header.joined(separator: ","))); "
                 + "expected case_id,label,<model>... with each model's P(positive) in [0,1]")
+        }
+        for column in modelColumns where csv.header.filter({ $0 == csv.header[column] }).count > 1 {
+            throw UserError("\(source): column '\(csv.header[column])' appears more than once in the header")
         }
         guard !csv.rows.isEmpty else { throw UserError("\(source): no rows after the header") }
         var caseIDs: [String] = [], labels: [String] = []

@@ -51,7 +51,7 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         do {
             let table = try PredictionTable(contentsOf: URL(fileURLWithPath: predictions))
-            let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) on the command line"
+            let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
             let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
                                                        thresholdSource: source)
             let folder = URL(fileURLWithPath: out)
