@@ -66,12 +66,17 @@ extension ReportInput {
     public struct Options: Sendable {
         /// Overrides the threshold from `eval.json` (default 0.5).
         public var threshold: Double?
+        /// How the threshold was chosen, in words; by default taken from `eval.json`, or
+        /// "set to … on the command line" when `threshold` differs from it.
+        public var thresholdSource: String?
         public var positiveClass: String
         public var bootstrapResamples: Int
         public var seed: UInt64
 
-        public init(threshold: Double? = nil, positiveClass: String = "GIST", bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
+        public init(threshold: Double? = nil, thresholdSource: String? = nil, positiveClass: String = "GIST",
+                    bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
             self.threshold = threshold
+            self.thresholdSource = thresholdSource
             self.positiveClass = positiveClass
             self.bootstrapResamples = bootstrapResamples
             self.seed = seed
@@ -91,8 +96,8 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: url)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? 0.5
-        let source = options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
-            : "set to \(threshold) on the command line"
+        let source = options.thresholdSource ?? (options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
+            : "set to \(threshold) on the command line")
         let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
         let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
         return ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
@@ -110,8 +115,12 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: predictionsURL)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? evaluation?.threshold ?? 0.5
+        // A threshold given but equal to the evaluation's own is the evaluation's choice.
+        let overridden = options.threshold != nil && options.threshold != evaluation?.threshold
         let source: String
-        if options.threshold != nil {
+        if let stated = options.thresholdSource {
+            source = stated
+        } else if overridden {
             source = "set to \(threshold) on the command line"
         } else if let stated = evaluation?.thresholdSource {
             source = stated

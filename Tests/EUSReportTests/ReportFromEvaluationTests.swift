@@ -49,6 +49,17 @@ final class ReportFromEvaluationTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path), ["report"])
     }
 
+    func testThresholdWordingFollowsTheEvaluation() throws {
+        let root = ReportFixture.temporaryFolder("wording")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try ReportFixture.makeEvaluationFolder(in: root, count: 3)
+        let same = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.5, bootstrapResamples: 0))
+        XCTAssertEqual(same.metrics.thresholdSource, "fixed at 0.50 before evaluation")
+        let other = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.7, bootstrapResamples: 0))
+        XCTAssertEqual(other.metrics.thresholdSource, "set to 0.7 on the command line")
+        XCTAssertEqual(other.metrics.threshold, 0.7)
+    }
+
     func testAFailedReportLeavesTheEarlierOneInPlace() throws {
         let root = ReportFixture.temporaryFolder("atomic")
         defer { try? FileManager.default.removeItem(at: root) }
