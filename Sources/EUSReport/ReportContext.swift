@@ -177,6 +177,25 @@ public struct ReportContext {
                                   ["Total", "\(t.bothCorrect + t.onlyB)", "\(t.onlyA + t.bothWrong)", "\(t.bothCorrect + t.onlyA + t.onlyB + t.bothWrong)"]])
     }
 
+    // MARK: - Localisation
+
+    /// Per model, over the cases with a lesion mask: the mean share of Grad-CAM energy inside
+    /// the mask and the pointing-game hit rate; nil when no case has a score.
+    public var localisationTable: ReportTable? {
+        let rows = models.indices.compactMap { index -> [String]? in
+            let energies = input.cases.compactMap { $0.camEnergyInMask.count > index ? $0.camEnergyInMask[index] : nil }
+            let hits = input.cases.compactMap { $0.camPointingHit.count > index ? $0.camPointingHit[index] : nil }
+            guard !energies.isEmpty || !hits.isEmpty else { return nil }
+            let mean = energies.isEmpty ? nil : energies.reduce(0, +) / Double(energies.count)
+            let hitCount = hits.filter { $0 }.count
+            return [display(models[index]), "\(energies.count)", MetricsText.percent(mean),
+                    hits.isEmpty ? MetricsText.notAvailable : "\(hitCount)/\(hits.count) (\(MetricsText.percent(Double(hitCount) / Double(hits.count))))"]
+        }
+        guard !rows.isEmpty else { return nil }
+        return ReportTable(caption: "Localisation: does the model look at the lesion?", header: ["Model", "Cases with mask", "Mean CAM energy in mask", "Pointing game hits"],
+                           rows: rows, note: "Energy in mask: the share of the Grad-CAM map's sum that falls inside the lesion mask. Pointing game: whether the map's maximum lies inside the mask.")
+    }
+
     // MARK: - Training
 
     public var trainingTable: ReportTable? {

@@ -13,6 +13,11 @@ public struct ReportCase: Sendable {
     public var probabilities: [Double]
     /// The image as given in the predictions CSV's `path` column, resolved to a file.
     public var imageURL: URL?
+    /// Per model: the share of Grad-CAM energy inside the lesion mask (`<model>_cam_energy`),
+    /// nil where no mask exists.
+    public var camEnergyInMask: [Double?] = []
+    /// Per model: whether the Grad-CAM maximum lies inside the mask (`<model>_cam_hit`).
+    public var camPointingHit: [Bool?] = []
 
     /// Each model's call at `threshold`: positive when P(positive) ≥ threshold.
     public func calls(threshold: Double) -> [Bool] { probabilities.map { $0 >= threshold } }
@@ -160,11 +165,25 @@ extension ReportInput {
                                   base: URL, dataRoot: URL?) -> [ReportCase] {
         let pathColumn = csv.header.firstIndex(of: "path")
         let scores = metrics.models.map { model in table.models.first { $0.name == model.name }!.scores }
+        let energyColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_energy") }
+        let hitColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_hit") }
         return table.caseIDs.indices.map { index in
-            let imageURL = pathColumn.flatMap { resolve(csv.rows[index][$0], base: base, dataRoot: dataRoot) }
-            return ReportCase(id: table.caseIDs[index], label: table.labels[index],
-                              isPositive: table.labels[index] == metrics.positiveClass,
-                              probabilities: scores.map { $0[index] }, imageURL: imageURL)
+            let row = csv.rows[index]
+            let imageURL = pathColumn.flatMap { resolve(row[$0], base: base, dataRoot: dataRoot) }
+            var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],
+                                  isPositive: table.labels[index] == metrics.positiveClass,
+                                  probabilities: scores.map { $0[index] }, imageURL: imageURL)
+            item.camEnergyInMask = energyColumns.map { column in column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) } }
+            item.camPointingHit = hitColumns.map { column in
+                column.flatMap { (value: Int) -> Bool? in
+                    switch row[value].trimmingCharacters(in: .whitespaces).lowercased() {
+                    case "1", "true": return true
+                    case "0", "false": return false
+                    default: return nil
+                    }
+                }
+            }
+            return item
         }
     }
 
