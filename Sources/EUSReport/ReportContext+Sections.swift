@@ -12,6 +12,22 @@ extension ReportContext {
         ReportSection.all.map { ($0, blocks(for: $0.id)) }
     }
 
+    /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
+    public var figureNumbers: [String: Int] {
+        var numbers: [String: Int] = [:]
+        for (_, blocks) in sections {
+            for case .figure(let name, _) in blocks where numbers[name] == nil && hasFigure(name) {
+                numbers[name] = numbers.count + 1
+            }
+        }
+        return numbers
+    }
+
+    /// "Figure 4 (roc)." or "Figure (roc)." when the figure is not shown.
+    func figureLabel(_ name: String, numbers: [String: Int]) -> String {
+        numbers[name].map { "Figure \($0) (\(name))." } ?? "Figure (\(name))."
+    }
+
     func blocks(for id: String) -> [ReportBlock] {
         switch id {
         case "summary": return summaryBlocks

@@ -10,7 +10,7 @@ enum EmbeddedTemplates {
 {{#isCallout}}<div class="callout{{#warning}} warning{{/warning}}">{{text}}</div>{{/isCallout}}
 {{#isTable}}{{#table}}{{> table}}{{/table}}{{/isTable}}
 {{#isKeyValues}}<dl class="kv">{{#pairs}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/pairs}}</dl>{{/isKeyValues}}
-{{#isFigure}}<figure class="fig fig-{{width}}" id="figure-{{name}}"><img src="{{{dataURI}}}" alt="{{caption}}"><figcaption><b>Figure ({{name}}).</b> {{caption}}</figcaption></figure>{{/isFigure}}
+{{#isFigure}}<figure class="fig fig-{{width}}" id="figure-{{name}}"><img src="{{{dataURI}}}" alt="{{caption}}"><figcaption><b>{{label}}</b> {{caption}}</figcaption></figure>{{/isFigure}}
 {{#isCases}}<div class="cases{{#audit}} audit{{/audit}}">{{#cases}}{{> case}}{{/cases}}</div>{{/isCases}}
 {{#isCaseTable}}{{> casetable}}{{/isCaseTable}}
 {{#isPreformatted}}<details class="pre"><summary>{{title}}</summary><pre>{{text}}</pre></details>{{/isPreformatted}}

@@ -23,9 +23,10 @@ struct ReportHTML {
     }
 
     private func rootContext() throws -> [String: Any] {
+        let numbers = context.figureNumbers
         let sections = try context.sections.enumerated().map { index, entry -> [String: Any] in
             ["id": entry.section.id, "title": entry.section.title, "number": index + 1,
-             "blocks": try entry.blocks.map(blockContext)]
+             "blocks": try entry.blocks.map { try blockContext($0, numbers: numbers) }]
         }
         var root: [String: Any] = ["title": context.title, "subtitle": context.subtitle, "generated": context.generatedText,
                                    "sourceName": context.input.source.lastPathComponent, "sections": sections,
@@ -34,7 +35,7 @@ struct ReportHTML {
         return root
     }
 
-    private func blockContext(_ block: ReportBlock) throws -> [String: Any] {
+    private func blockContext(_ block: ReportBlock, numbers: [String: Int]) throws -> [String: Any] {
         switch block {
         case .subheading(let text): return ["isSubheading": true, "text": text]
         case .paragraph(let text): return ["isParagraph": true, "text": text]
@@ -46,7 +47,7 @@ struct ReportHTML {
                 return ["isCallout": true, "text": "Figure \(name) is not available for this input.", "warning": false]
             }
             let svg = try figure.render(.svg)
-            return ["isFigure": true, "name": name, "caption": caption, "width": figure.width == .single ? "single" : "double",
+            return ["isFigure": true, "name": name, "caption": caption, "label": context.figureLabel(name, numbers: numbers), "width": figure.width == .single ? "single" : "double",
                     "dataURI": "data:image/svg+xml;base64," + svg.base64EncodedString()]
         case .cases(let cases, let audit): return ["isCases": true, "audit": audit, "cases": try cases.map { try caseContext($0, audit: audit) }]
         case .caseTable: return ["isCaseTable": true]
