@@ -23,6 +23,7 @@ def jet(v):
     return np.stack([r, g, b], -1)
 yy, xx = np.mgrid[0:256, 0:256]
 sha = {}
+loc = {cid: (float(rng.uniform(0.35, 0.8)), float(rng.uniform(0.2, 0.7))) for cid, _ in cases}
 for cid, lab in cases:
     cx, cy = rng.integers(90, 170, 2)
     r = 45 if lab == 'GIST' else 30
@@ -44,10 +45,11 @@ for cid, lab in cases:
         Image.fromarray(ov.astype(np.uint8)).save(f'{out}/cams/{m}/{cid}.png')
 with open(f'{out}/predictions.csv', 'w', newline='') as f:
     w = csv.writer(f)
-    w.writerow(['case_id', 'label', 'resnet34', 'resnet50', 'resnet34_call', 'resnet50_call', 'resnet34_correct', 'resnet50_correct', 'path'])
+    w.writerow(['case_id', 'label', 'resnet34', 'resnet50', 'resnet34_call', 'resnet50_call', 'resnet34_correct', 'resnet50_correct', 'resnet34_cam_energy', 'resnet50_cam_energy', 'resnet34_cam_hit', 'resnet50_cam_hit', 'path'])
     for cid, lab in cases:
         c34 = 'GIST' if p34[cid] >= .5 else 'LM'; c50 = 'GIST' if p50[cid] >= .5 else 'LM'
-        w.writerow([cid, lab, p34[cid], p50[cid], c34, c50, int(c34 == lab), int(c50 == lab), f'images/{cid}.png'])
+        e34, e50 = loc[cid]
+        w.writerow([cid, lab, p34[cid], p50[cid], c34, c50, int(c34 == lab), int(c50 == lab), f'{e34:.4f}', f'{e50:.4f}', int(e34 > 0.45), int(e50 > 0.45), f'images/{cid}.png'])
 with open('/tmp/rep/predictions.csv', 'w', newline='') as f:
     w = csv.writer(f); w.writerow(['case_id', 'label', 'resnet34', 'resnet50'])
     for cid, lab in cases: w.writerow([cid, lab, p34[cid], p50[cid]])
