@@ -173,7 +173,9 @@ extension ReportInput {
             var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],
                                   isPositive: table.labels[index] == metrics.positiveClass,
                                   probabilities: scores.map { $0[index] }, imageURL: imageURL)
-            item.camEnergyInMask = energyColumns.map { column in column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) } }
+            item.camEnergyInMask = energyColumns.map { column in
+                column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) }.flatMap { $0.isFinite ? $0 : nil }
+            }
             item.camPointingHit = hitColumns.map { column in
                 column.flatMap { (value: Int) -> Bool? in
                     switch row[value].trimmingCharacters(in: .whitespaces).lowercased() {
