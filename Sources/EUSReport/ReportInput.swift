@@ -101,7 +101,7 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: url)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? 0.5
-        let source = options.thresholdSource ?? (options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
+        let source = options.thresholdSource ?? (options.threshold == nil ? "the default 0.5, not tuned on these cases"
             : "set to \(threshold) on the command line")
         let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
         let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
