@@ -1,5 +1,6 @@
 import EUSRender
 import EUSStats
+import EUSSupport
 import Foundation
 
 /// The report's words and numbers, computed once from a `ReportInput` and shared by the PDF
@@ -262,5 +263,3 @@ public struct ReportContext {
         seconds < 60 ? String(format: "%.1f s", seconds) : Progress.clock(seconds)
     }
 }
-
-import EUSSupport

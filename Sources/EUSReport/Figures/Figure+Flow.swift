@@ -1,5 +1,6 @@
 import EUSRender
 import EUSStats
+import Foundation
 
 /// The counts a STARD-style flow diagram shows.
 public struct FlowCounts: Sendable {
@@ -145,5 +146,3 @@ private struct FlowDiagram {
         return bottom
     }
 }
-
-import Foundation
