@@ -12,7 +12,7 @@ public struct FlowCounts: Sendable {
     public var splitDescription: String?
     /// Evaluated cases per class (from the predictions).
     public var evaluated: [String: Int]
-    /// Per model: (name, called positive: (true positive, false positive), called negative: (true negative, false negative)).
+    /// Per model: its name and its 2×2 table on the evaluated cases.
     public var models: [(name: String, confusion: ConfusionCounts)]
 
     public init(input: ReportInput) {
