@@ -70,8 +70,8 @@ struct CasePanel {
 extension Figure {
     /// Validation cases in a grid, each as image + one Grad-CAM overlay per model with the
     /// true class and each model's P(positive) and call. Misclassified cases come first; at most
-    /// `limit` cases fit a journal page (the report shows every case).
-    public static func gradcamGallery(_ input: ReportInput, limit: Int = 24) -> Figure {
+    /// `limit` cases (7 rows, about 225 mm) fit a journal page; the report shows every case.
+    public static func gradcamGallery(_ input: ReportInput, limit: Int = 21) -> Figure {
         let ordered = (input.misclassified + input.cases.filter { !$0.misclassifiedByAny(threshold: input.threshold) }).prefix(limit)
         let columns = input.modelNames.count > 2 ? 2 : 3
         let width = Units.points(millimetres: ColumnWidth.double.millimetres)
