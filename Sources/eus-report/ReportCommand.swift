@@ -1,5 +1,73 @@
 import ArgumentParser
+import EUSReport
+import EUSSupport
+import Foundation
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "(not yet built)")
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the validation report (HTML, PDF, figures) from an evaluation folder or a predictions CSV.",
+        discussion: """
+        INPUT is an evaluation folder written by `eus-report evaluate` (eval.json, \
+        predictions.csv, cams/, histories/, configs/), which gives the full report, \
+        or a predictions CSV as `eus-report metrics` accepts it \
+        (case_id,label,<model>...), which gives the statistics and figures; the \
+        image and Grad-CAM parts then say that they are absent.
+
+        The report folder (built under a temporary name, then renamed into place):
+          report.html      one self-contained file, works offline
+          report.pdf       A4 with page numbers, one section per page or more
+          figures/         roc, confusion, forest, calibration, flow, and
+                           training and gradcam_gallery when the input has them,
+                           each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
+          metrics.json, metrics.csv, predictions.csv
+
+        HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else a \
+        templates/ folder above the executable or the current directory, else \
+        the copy built into eus-report.
+
+        Examples:
+          eus-report report eval/ --out output/study
+          eus-report report other.csv --out output/other --threshold 0.4
+        """
+    )
+
+    @Argument(help: "An evaluation folder or a predictions CSV.")
+    var input: String
+
+    @Option(help: "The report folder to write (replaced as a whole when the report is complete).")
+    var out: String
+
+    @Option(help: "The positive class: the class whose probability the model columns hold.")
+    var positive: String = "GIST"
+
+    @Option(help: "Call a case positive when P(positive) >= this value (default: eval.json's threshold, else 0.5).")
+    var threshold: Double?
+
+    @Option(help: "A folder of Mustache templates to use instead of the default ones.")
+    var templates: String?
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        if let threshold, !(threshold.isFinite && threshold >= 0 && threshold <= 1) {
+            throw ValidationError("--threshold must be in [0,1] (got \(threshold))")
+        }
+    }
+
+    func run() throws {
+        do {
+            Progress.enabled = !quiet
+            let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
+            let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
+            let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)
+            print("report: \(result.folder.appendingPathComponent("report.html").path)")
+            print("        \(result.folder.appendingPathComponent("report.pdf").path) (\(result.pdfPages) pages)")
+        } catch let error as UserError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }
