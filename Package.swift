@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "eus-report",
             dependencies: [
-                "EUSPipeline",
+                "EUSPipeline", "EUSModels", "EUSData", "EUSStats", "EUSGradCAM", "EUSReport", "EUSSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
