@@ -52,7 +52,7 @@ let package = Package(
 
         // MARK: - Grad-CAM
 
-        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender"], swiftSettings: optimised),
+        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender", "EUSData", "EUSSupport"], swiftSettings: optimised),
 
         // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
 
