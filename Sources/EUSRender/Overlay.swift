@@ -31,7 +31,7 @@ extension HeatMap {
     /// The map resized to `width`×`height` with bilinear interpolation and half-pixel centres,
     /// exactly as `cv2.resize(map, (width, height))` (INTER_LINEAR) computes it on float32:
     ///
-    ///     sx = (dx + 0.5) · inW / outW − 0.5  (as Float),  x0 = ⌊sx⌋,  fx = sx − x0
+    ///     sx = (dx + 0.5) · inW / outW − 0.5,  x0 = ⌊sx⌋,  fx = Float(sx − x0)  (sx in Double)
     ///     x0 < 0         → x0 = 0,       fx = 0      (replicated border)
     ///     x0 ≥ inW − 1   → x0 = inW − 1, fx = 0
     ///     row(dx) = in[x0]·(1 − fx) + in[x0 + 1]·fx,   the same along y on the rows
@@ -75,9 +75,9 @@ extension HeatMap {
     static func linearTaps(input: Int, output: Int) -> [LinearTap] {
         let scale = Double(input) / Double(output)
         return (0..<output).map { d in
-            let position = Float((Double(d) + 0.5) * scale - 0.5)
+            let position = (Double(d) + 0.5) * scale - 0.5
             var lower = Int(position.rounded(.down))
-            var fraction = position - Float(lower)
+            var fraction = Float(position - Double(lower))
             if lower < 0 {
                 lower = 0
                 fraction = 0
