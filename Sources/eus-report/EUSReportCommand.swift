@@ -45,11 +45,7 @@ struct EUSReportCommand: ParsableCommand {
             Interruption.cleanUp()
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             Foundation.exit(1)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as ValidationError {
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
             exit(withError: error)
         } catch {
             Interruption.cleanUp()
