@@ -1,0 +1,86 @@
+import CImageIO
+import EUSSupport
+import Foundation
+
+/// Reads PNG (libpng: 1 to 16 bits; gray, gray+alpha, palette, RGB, RGBA) and JPEG
+/// (libjpeg-turbo: gray or YCbCr) files. The format is recognised by the file's signature,
+/// not its extension. A corrupt or truncated file is refused with a `UserError`; libpng's and
+/// libjpeg's `longjmp` error handling stays inside the C shim.
+public enum ImageDecoder {
+    /// The formats that decode, for error messages.
+    public static let supportedFormats = "PNG, JPEG"
+    /// File extensions taken as images when a folder is scanned.
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
+
+    public static func decode(_ url: URL) throws -> DecodedImage {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw UserError("\(url.path): cannot read the image (missing or unreadable)")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes an image held in memory; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws -> DecodedImage {
+        var image = cimageio_image()
+        var message = [CChar](repeating: 0, count: 256)
+        let status: Int32 = data.withUnsafeBytes { raw -> Int32 in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return -2 }
+            if cimageio_is_png(base, bytes.count) != 0 {
+                return cimageio_decode_png(base, bytes.count, &image, &message, message.count)
+            }
+            if cimageio_is_jpeg(base, bytes.count) != 0 {
+                return cimageio_decode_jpeg(base, bytes.count, &image, &message, message.count)
+            }
+            return -2
+        }
+        if status == -2 {
+            throw UserError("\(source): not a supported image format (supported: \(supportedFormats))")
+        }
+        guard status == 0, let samples = image.samples else {
+            let reason = String(cString: message)
+            throw UserError("\(source): cannot decode the image (\(reason)); supported: \(supportedFormats)")
+        }
+        defer { cimageio_free(samples) }
+        let width = Int(image.width), height = Int(image.height), channels = Int(image.channels)
+        let buffer = UnsafeBufferPointer(start: samples, count: width * height * channels)
+        return DecodedImage(width: width, height: height, channels: channels,
+                            bitDepth: Int(image.bit_depth), samples: Array(buffer))
+    }
+}
+
+/// Writes 8-bit PNGs (RGB or gray) with libpng, optionally with a pHYs chunk giving the
+/// resolution (figures at 300 dpi). The same pixels give the same bytes.
+public enum PNGCodec {
+    public static func encode(_ image: RGBImage, dotsPerInch: Double? = nil) throws -> Data {
+        try encode(image.pixels, width: image.width, height: image.height, channels: 3, dotsPerInch: dotsPerInch)
+    }
+
+    public static func encode(_ image: GrayImage, dotsPerInch: Double? = nil) throws -> Data {
+        try encode(image.pixels, width: image.width, height: image.height, channels: 1, dotsPerInch: dotsPerInch)
+    }
+
+    public static func write(_ image: RGBImage, to url: URL, dotsPerInch: Double? = nil) throws {
+        try AtomicOutput.write(try encode(image, dotsPerInch: dotsPerInch), to: url)
+    }
+
+    public static func write(_ image: GrayImage, to url: URL, dotsPerInch: Double? = nil) throws {
+        try AtomicOutput.write(try encode(image, dotsPerInch: dotsPerInch), to: url)
+    }
+
+    private static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int,
+                               dotsPerInch: Double?) throws -> Data {
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = pixels.withUnsafeBufferPointer { buffer in
+            cimageio_encode_png(buffer.baseAddress, Int32(width), Int32(height), Int32(channels),
+                                dotsPerInch ?? 0, &output, &size, &message, message.count)
+        }
+        guard status == 0, let output else {
+            throw UserError("PNG encoding failed: \(String(cString: message))")
+        }
+        defer { cimageio_free(output) }
+        return Data(bytes: output, count: size)
+    }
+}

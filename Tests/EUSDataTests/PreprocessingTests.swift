@@ -1,0 +1,57 @@
+import EUSData
+import Foundation
+import XCTest
+
+/// Parity with Pillow + torchvision (Tests/EUSDataTests/Fixtures, made by
+/// scripts/make_preprocess_fixtures.py): `resized01` within 1.5/255, `normalized` within
+/// 1.5/255/0.224.
+final class PreprocessingTests: XCTestCase {
+    struct Case: Decodable { var name: String; var file: String }
+    struct Reference: Decodable { var size: Int; var cases: [Case] }
+
+    func testEveryReferenceCaseMatchesTorchvision() throws {
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixture("preprocess.json")))
+        let tensors = try SafetensorsFile(fixture("preprocess.safetensors")).tensors
+        XCTAssertEqual(reference.cases.count, 6)
+        for item in reference.cases {
+            let image = try ImageDecoder.decode(fixture(item.file))
+            let resized = Preprocessing.resized01(image, imageSize: reference.size)
+            let normalized = Preprocessing.tensor(image, imageSize: reference.size)
+            let expected01 = try XCTUnwrap(tensors[item.name + ".resized01"]).values
+            let expectedNorm = try XCTUnwrap(tensors[item.name + ".normalized"]).values
+            let d01 = maxAbsDifference(resized, expected01)
+            let dNorm = maxAbsDifference(normalized, expectedNorm)
+            print("preprocess \(item.name): max |Δ resized01| = \(d01.value * 255)/255, max |Δ normalized| = \(dNorm.value)")
+            XCTAssertLessThanOrEqual(d01.value, 1.5 / 255, "\(item.name) resized01 at \(d01.index): \(resized[d01.index]) vs \(expected01[d01.index])")
+            XCTAssertLessThanOrEqual(dNorm.value, 1.5 / 255 / 0.224, "\(item.name) normalized at \(dNorm.index)")
+        }
+    }
+
+    func testIdentityResizeChangesNothing() throws {
+        let image = try ImageDecoder.decode(fixture("gray8_128x128_identity.png"))
+        let gray = image.grayImage()
+        let resized = Preprocessing.resized01(image, imageSize: 128)
+        for i in 0..<(128 * 128) { XCTAssertEqual(resized[i], Float(gray.pixels[i]) / 255) }
+        let planes = (0..<12).map { Float($0) }
+        XCTAssertEqual(Resize.planes(planes, channels: 3, height: 2, width: 2, outHeight: 2, outWidth: 2), planes)
+    }
+
+    /// Brute-force oracle: a 2× shrink of a constant image stays constant, and a shrink by an
+    /// integer factor k of any row is the triangle-weighted mean of the 2k pixels around it.
+    func testResampleWeightsAgainstHandComputedTriangle() {
+        let w = ResampleWeights(inputSize: 8, outputSize: 4)
+        // Output 1: centre 3.0, support 2: inputs 1..4 at distances 1.5, 0.5, 0.5, 1.5 → 0.25, 0.75, 0.75, 0.25.
+        XCTAssertEqual(w.first[1], 1)
+        XCTAssertEqual(w.count[1], 4)
+        let expected = [0.25, 0.75, 0.75, 0.25].map { $0 / 2 }
+        for k in 0..<4 { XCTAssertEqual(w.weights[w.stride + k], expected[k], accuracy: 1e-12) }
+        let up = ResampleWeights(inputSize: 2, outputSize: 4)
+        // Enlarging: output 1 has centre 0.75 → inputs 0 and 1 with weights 0.75 and 0.25.
+        XCTAssertEqual(up.weights[up.stride], 0.75, accuracy: 1e-12)
+        XCTAssertEqual(up.weights[up.stride + 1], 0.25, accuracy: 1e-12)
+        let constant = [Float](repeating: 0.3, count: 3 * 9 * 7)
+        for v in Resize.planes(constant, channels: 3, height: 9, width: 7, outHeight: 4, outWidth: 5) {
+            XCTAssertEqual(v, 0.3, accuracy: 1e-6)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+/// The URL of a committed fixture.
+func fixture(_ name: String) throws -> URL {
+    let url = URL(fileURLWithPath: name)
+    let resource = url.deletingPathExtension().lastPathComponent
+    return try XCTUnwrap(Bundle.module.url(forResource: resource, withExtension: url.pathExtension,
+                                           subdirectory: "Fixtures"), "missing fixture \(name)")
+}
+
+/// A minimal safetensors reader for F32 tensors: an 8-byte little-endian header length, a
+/// JSON header `{name: {dtype, shape, data_offsets}}`, then the data.
+struct SafetensorsFile {
+    var tensors: [String: (shape: [Int], values: [Float])] = [:]
+
+    init(_ url: URL) throws {
+        let data = try Data(contentsOf: url)
+        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as! [String: Any]
+        for (name, entry) in header where name != "__metadata__" {
+            let entry = entry as! [String: Any]
+            XCTAssertEqual(entry["dtype"] as? String, "F32", name)
+            let shape = entry["shape"] as! [Int]
+            let offsets = entry["data_offsets"] as! [Int]
+            let bytes = data.subdata(in: (8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1]))
+            let values = bytes.withUnsafeBytes { raw in
+                (0..<(bytes.count / 4)).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
+            }
+            tensors[name] = (shape, values)
+        }
+    }
+}
+
+/// The largest absolute difference and its index.
+func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) {
+    precondition(a.count == b.count, "maxAbsDifference: \(a.count) vs \(b.count) values")
+    var best: (Float, Int) = (0, 0)
+    for i in a.indices where abs(a[i] - b[i]) > best.0 { best = (abs(a[i] - b[i]), i) }
+    return best
+}
+
+/// A fresh temporary folder, removed at the end of the test.
+func temporaryDirectory(_ test: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("EUSDataTests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// Asserts that `body` throws an error whose description contains every fragment.
+func assertThrows<T>(_ body: @autoclosure () throws -> T, containing fragments: [String],
+                     file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("expected an error containing \(fragments)", file: file, line: line)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments {
+            XCTAssertTrue(message.contains(fragment), "error '\(message)' lacks '\(fragment)'", file: file, line: line)
+        }
+    }
+}
