@@ -1,0 +1,46 @@
+import Foundation
+import EUSSupport
+import EUSData
+
+/// The data steps of `run` and `demo`: the split (made, or given and checked) and the phantom.
+enum DataSteps {
+    /// Writes `to`: the given split.csv after checking it against the data, or a stratified
+    /// split made with `settings`. Also stops on a dataset whose images cannot all be decoded,
+    /// before any training starts.
+    static func writeSplit(data: URL, given: URL?, settings: SplitSettings, positiveClass: String?, to url: URL) throws {
+        let dataset = try Dataset.load(data, positive: positiveClass)
+        let split = try given.map { try Split.read($0, for: dataset) }
+            ?? Split.stratified(dataset, ratio: settings.ratio, seed: settings.seed)
+        try checkBothPartitions(split, dataset: dataset, source: given?.path ?? "the split")
+        try checkDecodable(dataset)
+        try split.write(to: url, for: dataset)
+        log("split: " + split.summary(for: dataset).replacingOccurrences(of: "\n", with: "; "))
+    }
+
+    /// Each partition must hold cases of both classes, or training or the statistics are void.
+    static func checkBothPartitions(_ split: Split, dataset: Dataset, source: String) throws {
+        for partition in Split.Partition.allCases {
+            let counts = split.classCounts(partition, of: dataset)
+            if let empty = counts.firstIndex(of: 0) {
+                throw UserError("\(source): no \(dataset.classNames[empty]) case in the \(partition.rawValue) partition (\(dataset.cases.count) cases are too few to split at this ratio)")
+            }
+        }
+    }
+
+    /// Decodes every image once, so an unreadable file stops the run at the start, named.
+    static func checkDecodable(_ dataset: Dataset) throws {
+        let progress = Progress(title: "check images", total: dataset.cases.count)
+        for item in dataset.cases {
+            _ = try ImageDecoder.decode(item.path)
+            progress.advance()
+        }
+        progress.finish()
+    }
+
+    /// The SHA-256 of every image, by case id.
+    static func imageDigests(_ dataset: Dataset) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        for item in dataset.cases { digests[item.id] = try SHA256.hexDigest(ofFileAt: item.path) }
+        return digests
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import EUSSupport
+import EUSData
+
+/// One epoch's line of `history.csv`.
+public struct EpochRecord: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    /// The learning rate at the epoch's first batch.
+    public var lr: Double
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, trainLoss = "train_loss", trainAccuracy = "train_accuracy", lr, seconds
+    }
+
+    static let columns = ["epoch", "train_loss", "train_accuracy", "lr", "seconds"]
+}
+
+/// `checkpoint.json`: where training stopped, so `--resume` can go on.
+struct CheckpointState: Codable {
+    var arch: String
+    /// The last finished epoch.
+    var epoch: Int
+    var history: [EpochRecord]
+    var optimizer: OptimizerSnapshot
+    var settings: TrainingSettings
+    /// The weights and optimiser buffers of `epoch`, beside this file.
+    var weightsFile: String
+}
+
+/// `config.json` of a run folder: every setting, the classes and the data it was trained on.
+public struct RunConfig: Codable, Sendable {
+    public var arch: String
+    public var training: TrainingSettings
+    public var augmentation: Augmentation?
+    public var classNames: [String]
+    public var positiveClass: String
+    public var data: String
+    public var split: String
+    public var splitSettings: SplitSettings?
+    public var initWeights: String?
+    public var trainCases: Int
+    public var parameters: Int
+    public var flops: Double
+    public var software: SoftwareVersions
+    public var machine: MachineDescription
+
+    enum CodingKeys: String, CodingKey {
+        case arch, training, augmentation, classNames = "class_names", positiveClass = "positive_class"
+        case data, split, splitSettings = "split_settings", initWeights = "init", trainCases = "train_cases"
+        case parameters, flops, software, machine
+    }
+
+    init(job: TrainingJob, dataset: Dataset, trainCases: Int, network: Network) {
+        arch = job.arch.rawValue
+        training = job.settings
+        augmentation = job.settings.augment ? Augmentation.standard : nil
+        classNames = dataset.classNames
+        positiveClass = dataset.positiveClass
+        data = job.data.standardizedFileURL.path
+        split = job.split?.standardizedFileURL.path ?? "split.csv (made by train)"
+        splitSettings = job.split == nil ? job.splitSettings : nil
+        initWeights = job.initWeights?.standardizedFileURL.path
+        self.trainCases = trainCases
+        parameters = network.parameterCount
+        flops = network.flops(imageSize: job.settings.imageSize)
+        software = .current
+        machine = .current
+    }
+}
+
+/// The files of a run folder (docs/formats.md, "Run folder").
+struct RunFolder {
+    let url: URL
+    init(_ url: URL) { self.url = url }
+
+    var model: URL { url.appendingPathComponent("model.safetensors") }
+    var history: URL { url.appendingPathComponent("history.csv") }
+    var config: URL { url.appendingPathComponent("config.json") }
+    var split: URL { url.appendingPathComponent("split.csv") }
+    var checkpointState: URL { url.appendingPathComponent("checkpoint.json") }
+
+    func writeHistory(_ records: [EpochRecord]) throws {
+        var writer = CSVWriter(header: EpochRecord.columns)
+        for r in records {
+            writer.append([String(r.epoch), String(format: "%.6f", r.trainLoss), String(format: "%.6f", r.trainAccuracy),
+                           String(format: "%.8g", r.lr), String(format: "%.3f", r.seconds)])
+        }
+        try AtomicOutput.write(writer.text, to: history)
+    }
+
+    static func readHistory(_ url: URL) throws -> [EpochRecord] {
+        let table = try CSVTable(contentsOf: url)
+        let columns = try EpochRecord.columns.map { try table.column($0) }
+        return try table.rows.enumerated().map { index, row in
+            let values = columns.map { Double(row[$0]) }
+            guard values.allSatisfy({ $0 != nil }) else {
+                throw UserError("\(url.path) line \(CSVTable.lineNumber(ofRow: index)): not a number")
+            }
+            return EpochRecord(epoch: Int(values[0]!), trainLoss: values[1]!, trainAccuracy: values[2]!,
+                               lr: values[3]!, seconds: values[4]!)
+        }
+    }
+
+    /// The weights of an epoch go to their own file first, then `checkpoint.json` names it, then
+    /// the previous epoch's file goes: whatever moment a run stops at, the JSON and the
+    /// weights it names belong together.
+    func writeCheckpoint(_ state: CheckpointState, weights: Data) throws {
+        let previous = try? JSONFile.read(CheckpointState.self, from: checkpointState)
+        try AtomicOutput.write(weights, to: url.appendingPathComponent(state.weightsFile))
+        try JSONFile.write(state, to: checkpointState)
+        if let previous, previous.weightsFile != state.weightsFile {
+            try? FileManager.default.removeItem(at: url.appendingPathComponent(previous.weightsFile))
+        }
+    }
+
+    func checkpointWeights(_ state: CheckpointState) -> URL { url.appendingPathComponent(state.weightsFile) }
+
+    static func checkpointFileName(epoch: Int) -> String { "checkpoint-epoch\(epoch).safetensors" }
+
+    func loadCheckpoint(arch: Architecture, settings: TrainingSettings) throws -> CheckpointState? {
+        guard FileManager.default.fileExists(atPath: checkpointState.path) else {
+            throw UserError("\(url.path): nothing to resume (no checkpoint.json); train without --resume")
+        }
+        let state = try JSONFile.read(CheckpointState.self, from: checkpointState)
+        guard state.arch == arch.rawValue else {
+            throw UserError("\(checkpointState.path): the checkpoint is a \(state.arch), not a \(arch.rawValue)")
+        }
+        var saved = state.settings, wanted = settings
+        saved.epochs = 0
+        wanted.epochs = 0
+        guard saved == wanted else {
+            throw UserError("\(checkpointState.path): the checkpoint was trained with other settings; train without --resume")
+        }
+        return state
+    }
+
+    /// Removes the checkpoint of an earlier run in this folder, before a fresh start.
+    func clearCheckpoint() throws {
+        let fm = FileManager.default
+        let names = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names where name == "checkpoint.json" || (name.hasPrefix("checkpoint-epoch") && name.hasSuffix(".safetensors")) {
+            try fm.removeItem(at: url.appendingPathComponent(name))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import EUSSupport
+import EUSData
+
+/// `eus-report train`: one network, trained on the `train` partition.
+public struct TrainingJob: Sendable {
+    public var data: URL
+    /// A split.csv; without one a stratified split is made with `splitSettings`.
+    public var split: URL?
+    public var splitSettings: SplitSettings
+    public var arch: Architecture
+    public var settings: TrainingSettings
+    /// The run folder.
+    public var out: URL
+    public var initWeights: URL?
+    public var resume: Bool
+    public var positiveClass: String?
+
+    public init(data: URL, split: URL?, splitSettings: SplitSettings, arch: Architecture, settings: TrainingSettings,
+                out: URL, initWeights: URL?, resume: Bool, positiveClass: String?) {
+        self.data = data
+        self.split = split
+        self.splitSettings = splitSettings
+        self.arch = arch
+        self.settings = settings
+        self.out = out
+        self.initWeights = initWeights
+        self.resume = resume
+        self.positiveClass = positiveClass
+    }
+}
+
+public struct TrainingResult: Sendable {
+    public var runFolder: URL
+    public var epochs: Int
+    public var finalLoss: Double
+    public var seconds: Double
+}
+
+/// The training loop: seeded shuffling and augmentation per epoch, SGD or AdamW with a
+/// per-batch learning-rate schedule, a checkpoint after every epoch.
+///
+/// Everything random is a function of (seed, epoch, case), never of how far an earlier run
+/// got, so a run resumed after epoch k gives the same weights as one that never stopped.
+public enum Trainer {
+    public static func train(_ job: TrainingJob) throws -> TrainingResult {
+        try job.settings.validate()
+        let dataset = try Dataset.load(job.data, positive: job.positiveClass)
+        let split = try job.split.map { try Split.read($0, for: dataset) }
+            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+        let cases = split.cases(.train, of: dataset)
+        try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
+        try Pipeline.checkWritable(job.out)
+
+        let run = RunFolder(job.out)
+        var state = try job.resume ? run.loadCheckpoint(arch: job.arch, settings: job.settings) : nil
+        if !job.resume { try run.clearCheckpoint() }
+        let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
+        if let state {
+            try network.loadCheckpoint(from: run.checkpointWeights(state), optimizerState: state.optimizer, settings: job.settings)
+        } else {
+            if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
+            network.makeOptimizer(job.settings)
+        }
+        try AtomicOutput.createDirectory(job.out)
+        if job.split == nil { try split.write(to: run.split, for: dataset) }
+        let config = RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network)
+        try JSONFile.write(config, to: run.config)
+
+        var history = state?.history ?? []
+        let firstEpoch = (state?.epoch ?? 0) + 1
+        if firstEpoch > job.settings.epochs {
+            log("\(job.out.path): all \(job.settings.epochs) epochs already finished")
+        }
+        let augmentation = job.settings.augment ? Augmentation.standard : nil
+        for epoch in firstEpoch ... max(firstEpoch, job.settings.epochs) where epoch <= job.settings.epochs {
+            let record = try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
+                                        augmentation: augmentation, job: job)
+            history.append(record)
+            state = CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
+                                    optimizer: network.optimizerState(), settings: job.settings,
+                                    weightsFile: RunFolder.checkpointFileName(epoch: epoch))
+            try run.writeCheckpoint(state!, weights: network.checkpointData())
+            try run.writeHistory(history)
+        }
+        try AtomicOutput.write(network.stateDictData(), to: run.model)
+        let seconds = history.reduce(0) { $0 + $1.seconds }
+        return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
+                              seconds: seconds)
+    }
+
+    /// One pass over the shuffled training cases.
+    static func trainEpoch(_ epoch: Int, network: Network, dataset: Dataset, cases: [Case],
+                           augmentation: Augmentation?, job: TrainingJob) throws -> EpochRecord {
+        let settings = job.settings
+        let start = Date()
+        var order = Array(cases.indices)
+        var random = SeededRandom(seed: settings.seed, 0x7EA1, UInt64(epoch))
+        random.shuffle(&order)
+        let batches = stride(from: 0, to: order.count, by: settings.batchSize).map {
+            Array(order[$0 ..< min($0 + settings.batchSize, order.count)])
+        }
+        let progress = Progress(title: "train \(job.arch.rawValue) epoch \(epoch)/\(settings.epochs)", total: batches.count)
+        var (lossSum, correct, seen) = (0.0, 0, 0)
+        let epochLR = LearningRate.at(epoch: epoch, batch: 0, batchesPerEpoch: batches.count, settings: settings)
+        for (b, batch) in batches.enumerated() {
+            let items = batch.map { cases[$0] }
+            let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
+                                          seed: settings.seed, epoch: epoch)
+            let lr = LearningRate.at(epoch: epoch, batch: b, batchesPerEpoch: batches.count, settings: settings)
+            let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize, learningRate: lr)
+            guard step.loss.isFinite else {
+                throw UserError("\(job.out.path): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
+            }
+            lossSum += Double(step.loss) * Double(items.count)
+            correct += step.correct
+            seen += items.count
+            let rate = Double(seen) / max(Date().timeIntervalSince(start), 1e-9)
+            progress.advance(detail: String(format: "batch %d/%d loss %.4f acc %.3f %.1f img/s", b + 1, batches.count,
+                                            lossSum / Double(seen), Double(correct) / Double(seen), rate))
+        }
+        let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
+                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: epochLR,
+                                 seconds: Date().timeIntervalSince(start))
+        progress.finish(detail: String(format: "loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy))
+        return record
+    }
+}
+
+/// The learning rate at a point of training.
+enum LearningRate {
+    /// Cosine annealing from the peak to 0 over all batches of all epochs (SGDR without
+    /// restarts, Loshchilov & Hutter 2017): `lr_t = lr · (1 + cos(π t / T)) / 2`, with t the
+    /// batch index counted from the start and T the total number of batches. `constant` keeps
+    /// the peak.
+    static func at(epoch: Int, batch: Int, batchesPerEpoch: Int, settings: TrainingSettings) -> Double {
+        guard settings.schedule == "cosine" else { return settings.learningRate }
+        let t = Double((epoch - 1) * batchesPerEpoch + batch)
+        let total = Double(settings.epochs * batchesPerEpoch)
+        return settings.learningRate * (1 + cos(Double.pi * t / total)) / 2
+    }
+}
