@@ -1,0 +1,71 @@
+import EUSSupport
+import Foundation
+
+extension Dataset {
+    /// The network input of one case: decode, augment (when `augmentation` is given; the
+    /// draw depends on seed, case id and epoch), resize to `imageSize`², normalise.
+    /// Returns (3, S, S), CHW. Without augmentation this is exactly `Preprocessing.tensor`.
+    public func loadTensor(_ item: Case, imageSize: Int, augmentation: Augmentation? = nil,
+                           seed: UInt64 = 0, epoch: Int = 0) throws -> [Float] {
+        let image = try ImageDecoder.decode(item.path)
+        guard let augmentation else { return Preprocessing.tensor(image, imageSize: imageSize) }
+        let draw = augmentation.draw(seed: seed, caseID: item.id, epoch: epoch)
+        let (planes, h, w) = draw.apply(image.rgbPlanes01(), height: image.height, width: image.width)
+        var x = Resize.planes(planes, channels: 3, height: h, width: w, outHeight: imageSize, outWidth: imageSize)
+        Preprocessing.normalize(&x)
+        return x
+    }
+
+    /// Fills `batch`, (N, 3, S, S) with N = `items.count`, loading cases in parallel on
+    /// `threads` threads. Each case's tensor depends only on the case, so the result is the
+    /// same for any thread count. The first error (in case order) is thrown.
+    public func fillBatch(_ batch: UnsafeMutableBufferPointer<Float>, with items: [Case], imageSize: Int,
+                          augmentation: Augmentation? = nil, seed: UInt64 = 0, epoch: Int = 0,
+                          threads: Int = 2) throws {
+        let size = 3 * imageSize * imageSize
+        precondition(batch.count >= items.count * size, "fillBatch: buffer of \(batch.count) for \(items.count)x\(size)")
+        let errors = ErrorSlots(count: items.count)
+        let workers = max(1, min(threads, items.count))
+        nonisolated(unsafe) let output = batch
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: items.count, by: workers) {
+                do {
+                    let x = try loadTensor(items[i], imageSize: imageSize, augmentation: augmentation, seed: seed, epoch: epoch)
+                    x.withUnsafeBufferPointer { src in
+                        _ = UnsafeMutableBufferPointer(rebasing: output[(i * size)..<((i + 1) * size)])
+                            .update(fromContentsOf: src)
+                    }
+                } catch {
+                    errors.set(i, error)
+                }
+            }
+        }
+        if let error = errors.first { throw error }
+    }
+
+    /// `fillBatch` into a new array.
+    public func batch(_ items: [Case], imageSize: Int, augmentation: Augmentation? = nil, seed: UInt64 = 0,
+                      epoch: Int = 0, threads: Int = 2) throws -> [Float] {
+        var batch = [Float](repeating: 0, count: items.count * 3 * imageSize * imageSize)
+        try batch.withUnsafeMutableBufferPointer {
+            try fillBatch($0, with: items, imageSize: imageSize, augmentation: augmentation, seed: seed,
+                          epoch: epoch, threads: threads)
+        }
+        return batch
+    }
+
+    /// The case's mask as 8-bit gray, or nil when it has none.
+    public func loadMask(_ item: Case) throws -> GrayImage? {
+        guard let url = item.maskPath else { return nil }
+        return try ImageDecoder.decode(url).grayImage()
+    }
+}
+
+/// One error slot per item, written from several threads.
+private final class ErrorSlots: @unchecked Sendable {
+    private var slots: [Error?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ error: Error) { lock.lock(); slots[i] = error; lock.unlock() }
+    var first: Error? { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 }.first }
+}
