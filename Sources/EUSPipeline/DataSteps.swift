@@ -44,3 +44,11 @@ enum DataSteps {
         return digests
     }
 }
+
+extension DataSteps {
+    /// Writes the phantom (`synth`) into `folder`.
+    static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL) throws {}
+
+    /// Whether a dataset is the phantom: its folder holds the manifest `synth` writes.
+    static func isPhantom(_ dataset: Dataset) -> Bool { false }
+}
