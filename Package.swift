@@ -52,7 +52,7 @@ let package = Package(
 
         // MARK: - Grad-CAM
 
-        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender"], swiftSettings: optimised),
+        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender", "EUSData", "EUSSupport"], swiftSettings: optimised),
 
         // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
 
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSDataTests", dependencies: ["EUSData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),

@@ -1,1 +1,0 @@
-// EUSGradCAM: see README.md, "Design".
