@@ -71,9 +71,14 @@ public enum Demo {
         pipeline.data = phantom
         let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)"
         let runner = try StepRunner(workFolder: pipeline.workFolder, fingerprint: fingerprint, resume: job.resume)
-        try runner.step("synth") {
-            try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom)
+        do {
+            try runner.step("synth") {
+                try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom)
+            }
+            return try Pipeline.run(pipeline, runner: runner, synthetic: true)
+        } catch {
+            runner.discardIfNothingFinished()
+            throw error
         }
-        return try Pipeline.run(pipeline, runner: runner, synthetic: true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import EUSSupport
+import EUSGradCAM
 
 /// The optimiser's state as `checkpoint.json` stores it (buffers live in the checkpoint's
 /// safetensors).
@@ -33,4 +34,5 @@ final class Network {
     func stateDictData() throws -> Data { Data() }
     func trainStep(input: [Float], labels: [Int], imageSize: Int, learningRate: Double) -> (loss: Float, correct: Int) { (0, 0) }
     func evalLogits(input: [Float], count: Int, imageSize: Int) -> [Float] { [] }
+    func camMaps(input: [Float], count: Int, imageSize: Int, settings: CAMSettings, positiveIndex: Int) throws -> [CAMMap] { [] }
 }

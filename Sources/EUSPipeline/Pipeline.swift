@@ -61,7 +61,12 @@ public enum Pipeline {
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
         let runner = try StepRunner(workFolder: job.workFolder, fingerprint: job.fingerprint, resume: job.resume)
-        return try run(job, runner: runner, synthetic: nil)
+        do {
+            return try run(job, runner: runner, synthetic: nil)
+        } catch {
+            runner.discardIfNothingFinished()
+            throw error
+        }
     }
 
     /// The steps after the data exist; `demo` calls this after making the phantom.

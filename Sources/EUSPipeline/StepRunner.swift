@@ -63,6 +63,12 @@ public final class StepRunner {
         try JSONFile.write(state, to: stateURL)
     }
 
+    /// After a failure: a work folder in which no step finished holds nothing worth resuming,
+    /// so it goes.
+    public func discardIfNothingFinished() {
+        if state.finished.isEmpty { try? FileManager.default.removeItem(at: workFolder) }
+    }
+
     /// Adds a wall time measured elsewhere (e.g. inside a resumed training run).
     public func record(_ name: String, seconds: Double) throws {
         state.steps.removeAll { $0.name == name }
