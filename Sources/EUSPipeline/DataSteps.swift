@@ -29,7 +29,7 @@ enum DataSteps {
 
     /// Decodes every image once, so an unreadable file stops the run at the start, named.
     static func checkDecodable(_ dataset: Dataset) throws {
-        let progress = Progress(title: "check images", total: dataset.cases.count)
+        let progress = EUSSupport.Progress(title: "check images", total: dataset.cases.count)
         for item in dataset.cases {
             _ = try ImageDecoder.decode(item.path)
             progress.advance()

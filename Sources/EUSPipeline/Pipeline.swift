@@ -109,11 +109,11 @@ public enum Pipeline {
 
     /// Fails early, before any work, when the report's destination cannot be written: its
     /// nearest existing ancestor must be a writable folder.
-    static func checkWritable(_ out: URL) throws {
+    static func checkWritable(_ out: URL, isFile: Bool = false) throws {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: out.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw UserError("\(out.path): exists and is not a folder")
+        if fm.fileExists(atPath: out.path, isDirectory: &isDirectory), isDirectory.boolValue == isFile {
+            throw UserError("\(out.path): exists and is \(isFile ? "a folder" : "not a folder")")
         }
         var folder = out.standardizedFileURL.deletingLastPathComponent()
         while !fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), folder.path != "/" {

@@ -67,7 +67,8 @@ public enum Predictor {
             cases = split.cases(partition, of: dataset)
         }
         guard !cases.isEmpty else { throw UserError("\(job.data.path): no cases to predict") }
-        try Pipeline.checkWritable(job.out)
+        try Pipeline.checkWritable(job.out, isFile: true)
+        if let camDirectory = job.camDirectory { try Pipeline.checkWritable(camDirectory) }
         let network = try Network(weights: job.weights, arch: job.arch)
         let predictions: [CasePrediction]
         if let camDirectory = job.camDirectory, let cam = job.cam {
@@ -89,7 +90,7 @@ public enum Predictor {
     /// case's map and overlay into `camDirectory` and scores them against the lesion mask.
     static func predict(_ cases: [Case], dataset: Dataset, network: Network, imageSize: Int,
                         cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 8) throws -> [CasePrediction] {
-        let progress = Progress(title: title, total: cases.count)
+        let progress = EUSSupport.Progress(title: title, total: cases.count)
         var results: [CasePrediction] = []
         for start in stride(from: 0, to: cases.count, by: batchSize) {
             let items = Array(cases[start ..< min(start + batchSize, cases.count)])

@@ -1,6 +1,7 @@
 import Foundation
 import EUSSupport
 import EUSData
+import EUSModels
 
 /// One epoch's line of `history.csv`.
 public struct EpochRecord: Codable, Equatable, Sendable {
@@ -18,16 +19,15 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     static let columns = ["epoch", "train_loss", "train_accuracy", "lr", "seconds"]
 }
 
-/// `checkpoint.json`: where training stopped, so `--resume` can go on.
+/// Where training stopped, so `--resume` can go on. It travels inside
+/// checkpoint.safetensors (header metadata `checkpoint`), beside the weights and optimiser
+/// buffers of the same epoch; `checkpoint.json` is a copy for people to read.
 struct CheckpointState: Codable {
     var arch: String
     /// The last finished epoch.
     var epoch: Int
     var history: [EpochRecord]
-    var optimizer: OptimizerSnapshot
     var settings: TrainingSettings
-    /// The weights and optimiser buffers of `epoch`, beside this file.
-    var weightsFile: String
 }
 
 /// `config.json` of a run folder: every setting, the classes and the data it was trained on.
@@ -80,13 +80,14 @@ struct RunFolder {
     var history: URL { url.appendingPathComponent("history.csv") }
     var config: URL { url.appendingPathComponent("config.json") }
     var split: URL { url.appendingPathComponent("split.csv") }
+    var checkpointWeights: URL { url.appendingPathComponent("checkpoint.safetensors") }
     var checkpointState: URL { url.appendingPathComponent("checkpoint.json") }
 
     func writeHistory(_ records: [EpochRecord]) throws {
         var writer = CSVWriter(header: EpochRecord.columns)
         for r in records {
             writer.append([String(r.epoch), String(format: "%.6f", r.trainLoss), String(format: "%.6f", r.trainAccuracy),
-                           String(format: "%.8g", r.lr), String(format: "%.3f", r.seconds)])
+                           String(format: "%.6g", r.lr), String(format: "%.3f", r.seconds)])
         }
         try AtomicOutput.write(writer.text, to: history)
     }
@@ -104,36 +105,33 @@ struct RunFolder {
         }
     }
 
-    /// The weights of an epoch go to their own file first, then `checkpoint.json` names it, then
-    /// the previous epoch's file goes: whatever moment a run stops at, the JSON and the
-    /// weights it names belong together.
-    func writeCheckpoint(_ state: CheckpointState, weights: Data) throws {
-        let previous = try? JSONFile.read(CheckpointState.self, from: checkpointState)
-        try AtomicOutput.write(weights, to: url.appendingPathComponent(state.weightsFile))
-        try JSONFile.write(state, to: checkpointState)
-        if let previous, previous.weightsFile != state.weightsFile {
-            try? FileManager.default.removeItem(at: url.appendingPathComponent(previous.weightsFile))
-        }
+    /// One atomic write makes the checkpoint: weights, optimiser buffers and state together.
+    func writeCheckpoint(_ state: CheckpointState, network: Network) throws {
+        let json = try JSONFile.encode(state)
+        try AtomicOutput.write(network.checkpointData(state: json), to: checkpointWeights)
+        try AtomicOutput.write(json, to: checkpointState)
     }
 
-    func checkpointWeights(_ state: CheckpointState) -> URL { url.appendingPathComponent(state.weightsFile) }
-
-    static func checkpointFileName(epoch: Int) -> String { "checkpoint-epoch\(epoch).safetensors" }
-
-    func loadCheckpoint(arch: Architecture, settings: TrainingSettings) throws -> CheckpointState? {
-        guard FileManager.default.fileExists(atPath: checkpointState.path) else {
-            throw UserError("\(url.path): nothing to resume (no checkpoint.json); train without --resume")
+    /// Reads and checks the checkpoint of an interrupted run of the same architecture and
+    /// settings (the epoch count may grow), and restores it into `network`.
+    func resume(_ network: Network, arch: Architecture, settings: TrainingSettings) throws -> CheckpointState {
+        guard FileManager.default.fileExists(atPath: checkpointWeights.path) else {
+            throw UserError("\(url.path): nothing to resume (no checkpoint.safetensors); train without --resume")
         }
-        let state = try JSONFile.read(CheckpointState.self, from: checkpointState)
+        let file = try Safetensors.read(checkpointWeights)
+        guard let text = file.metadata["checkpoint"],
+              let state = try? JSONDecoder().decode(CheckpointState.self, from: Data(text.utf8)) else {
+            throw UserError("\(checkpointWeights.path): not a checkpoint of `eus-report train` (no checkpoint metadata)")
+        }
         guard state.arch == arch.rawValue else {
-            throw UserError("\(checkpointState.path): the checkpoint is a \(state.arch), not a \(arch.rawValue)")
+            throw UserError("\(checkpointWeights.path): the checkpoint is a \(state.arch), not a \(arch.rawValue)")
         }
         var saved = state.settings, wanted = settings
-        saved.epochs = 0
-        wanted.epochs = 0
+        (saved.epochs, wanted.epochs) = (0, 0)
         guard saved == wanted else {
-            throw UserError("\(checkpointState.path): the checkpoint was trained with other settings; train without --resume")
+            throw UserError("\(checkpointWeights.path): the checkpoint was trained with other settings; train without --resume")
         }
+        try network.restore(from: file, source: checkpointWeights.path, settings: settings)
         return state
     }
 
@@ -141,7 +139,7 @@ struct RunFolder {
     func clearCheckpoint() throws {
         let fm = FileManager.default
         let names = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
-        for name in names where name == "checkpoint.json" || (name.hasPrefix("checkpoint-epoch") && name.hasSuffix(".safetensors")) {
+        for name in names where name == "checkpoint.json" || name == "checkpoint.safetensors" {
             try fm.removeItem(at: url.appendingPathComponent(name))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import EUSSupport
 import EUSData
+import EUSModels
 
 /// `eus-report train`: one network, trained on the `train` partition.
 public struct TrainingJob: Sendable {
@@ -38,7 +39,7 @@ public struct TrainingResult: Sendable {
 }
 
 /// The training loop: seeded shuffling and augmentation per epoch, SGD or AdamW with a
-/// per-batch learning-rate schedule, a checkpoint after every epoch.
+/// per-epoch learning-rate schedule, a checkpoint after every epoch.
 ///
 /// Everything random is a function of (seed, epoch, case), never of how far an earlier run
 /// got, so a run resumed after epoch k gives the same weights as one that never stopped.
@@ -53,12 +54,12 @@ public enum Trainer {
         try Pipeline.checkWritable(job.out)
 
         let run = RunFolder(job.out)
-        var state = try job.resume ? run.loadCheckpoint(arch: job.arch, settings: job.settings) : nil
-        if !job.resume { try run.clearCheckpoint() }
         let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
-        if let state {
-            try network.loadCheckpoint(from: run.checkpointWeights(state), optimizerState: state.optimizer, settings: job.settings)
+        var state: CheckpointState? = nil
+        if job.resume {
+            state = try run.resume(network, arch: job.arch, settings: job.settings)
         } else {
+            try run.clearCheckpoint()
             if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
             network.makeOptimizer(job.settings)
         }
@@ -73,16 +74,18 @@ public enum Trainer {
             log("\(job.out.path): all \(job.settings.epochs) epochs already finished")
         }
         let augmentation = job.settings.augment ? Augmentation.standard : nil
+        let batchesPerEpoch = (cases.count + job.settings.batchSize - 1) / job.settings.batchSize
+        let remaining = max(0, job.settings.epochs - firstEpoch + 1)
+        let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)", total: remaining * batchesPerEpoch)
         for epoch in firstEpoch ... max(firstEpoch, job.settings.epochs) where epoch <= job.settings.epochs {
             let record = try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
-                                        augmentation: augmentation, job: job)
+                                        augmentation: augmentation, job: job, progress: progress)
             history.append(record)
-            state = CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
-                                    optimizer: network.optimizerState(), settings: job.settings,
-                                    weightsFile: RunFolder.checkpointFileName(epoch: epoch))
-            try run.writeCheckpoint(state!, weights: network.checkpointData())
+            state = CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history, settings: job.settings)
+            try run.writeCheckpoint(state!, network: network)
             try run.writeHistory(history)
         }
+        progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
         try AtomicOutput.write(network.stateDictData(), to: run.model)
         let seconds = history.reduce(0) { $0 + $1.seconds }
         return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
@@ -91,7 +94,7 @@ public enum Trainer {
 
     /// One pass over the shuffled training cases.
     static func trainEpoch(_ epoch: Int, network: Network, dataset: Dataset, cases: [Case],
-                           augmentation: Augmentation?, job: TrainingJob) throws -> EpochRecord {
+                           augmentation: Augmentation?, job: TrainingJob, progress: EUSSupport.Progress) throws -> EpochRecord {
         let settings = job.settings
         let start = Date()
         var order = Array(cases.indices)
@@ -100,14 +103,12 @@ public enum Trainer {
         let batches = stride(from: 0, to: order.count, by: settings.batchSize).map {
             Array(order[$0 ..< min($0 + settings.batchSize, order.count)])
         }
-        let progress = Progress(title: "train \(job.arch.rawValue) epoch \(epoch)/\(settings.epochs)", total: batches.count)
         var (lossSum, correct, seen) = (0.0, 0, 0)
-        let epochLR = LearningRate.at(epoch: epoch, batch: 0, batchesPerEpoch: batches.count, settings: settings)
+        let lr = LearningRate.at(epoch: epoch, settings: settings)
         for (b, batch) in batches.enumerated() {
             let items = batch.map { cases[$0] }
             let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
                                           seed: settings.seed, epoch: epoch)
-            let lr = LearningRate.at(epoch: epoch, batch: b, batchesPerEpoch: batches.count, settings: settings)
             let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize, learningRate: lr)
             guard step.loss.isFinite else {
                 throw UserError("\(job.out.path): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
@@ -116,27 +117,21 @@ public enum Trainer {
             correct += step.correct
             seen += items.count
             let rate = Double(seen) / max(Date().timeIntervalSince(start), 1e-9)
-            progress.advance(detail: String(format: "batch %d/%d loss %.4f acc %.3f %.1f img/s", b + 1, batches.count,
-                                            lossSum / Double(seen), Double(correct) / Double(seen), rate))
+            progress.advance(detail: String(format: "epoch %d/%d batch %d/%d loss %.4f acc %.3f %.1f img/s", epoch, settings.epochs,
+                                            b + 1, batches.count, lossSum / Double(seen), Double(correct) / Double(seen), rate))
         }
         let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
-                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: epochLR,
+                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: lr,
                                  seconds: Date().timeIntervalSince(start))
-        progress.finish(detail: String(format: "loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy))
         return record
     }
 }
 
-/// The learning rate at a point of training.
+/// The learning rate of an epoch (1-based here), stepped once per epoch as PyTorch's
+/// `CosineAnnealingLR(T_max: epochs)` is: `lr_e = lr · (1 + cos(π (e − 1) / E)) / 2`.
 enum LearningRate {
-    /// Cosine annealing from the peak to 0 over all batches of all epochs (SGDR without
-    /// restarts, Loshchilov & Hutter 2017): `lr_t = lr · (1 + cos(π t / T)) / 2`, with t the
-    /// batch index counted from the start and T the total number of batches. `constant` keeps
-    /// the peak.
-    static func at(epoch: Int, batch: Int, batchesPerEpoch: Int, settings: TrainingSettings) -> Double {
-        guard settings.schedule == "cosine" else { return settings.learningRate }
-        let t = Double((epoch - 1) * batchesPerEpoch + batch)
-        let total = Double(settings.epochs * batchesPerEpoch)
-        return settings.learningRate * (1 + cos(Double.pi * t / total)) / 2
+    static func at(epoch: Int, settings: TrainingSettings) -> Double {
+        let schedule: LRSchedule = settings.schedule == "cosine" ? .cosine(epochs: settings.epochs) : .constant
+        return Double(schedule.learningRate(base: Float(settings.learningRate), epoch: epoch - 1))
     }
 }
