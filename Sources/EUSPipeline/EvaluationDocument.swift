@@ -9,23 +9,30 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
     public var models: [ModelSummary]
     public var cam: CAMSummary
     public var threshold: Double
+    /// How the threshold was chosen, for the report.
+    public var thresholdSource: String
     public var seed: UInt64
     public var software: SoftwareVersions
     public var machine: MachineDescription
     public var steps: [StepTiming]
 
     public init(data: DataSummary, split: SplitSettings, models: [ModelSummary], cam: CAMSummary,
-                threshold: Double, seed: UInt64, software: SoftwareVersions,
+                threshold: Double, thresholdSource: String, seed: UInt64, software: SoftwareVersions,
                 machine: MachineDescription, steps: [StepTiming]) {
         self.data = data
         self.split = split
         self.models = models
         self.cam = cam
         self.threshold = threshold
+        self.thresholdSource = thresholdSource
         self.seed = seed
         self.software = software
         self.machine = machine
         self.steps = steps
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, split, models, cam, threshold, thresholdSource = "threshold_source", seed, software, machine, steps
     }
 
     public struct DataSummary: Codable, Equatable, Sendable {

@@ -94,6 +94,7 @@ public enum Evaluator {
                 data: dataSummary(dataset, split: split, digests: digests, synthetic: job.synthetic),
                 split: job.splitSettings ?? SplitSettings(ratio: 0, seed: 0, method: "given: \(job.split.standardizedFileURL.path)"),
                 models: runs.map(\.summary), cam: camSummary(job.cam, runs: runs), threshold: job.threshold,
+                thresholdSource: "fixed at \(job.threshold) before evaluation",
                 seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps)
             try JSONFile.write(document, to: staging.appendingPathComponent("eval.json"))
             return document
