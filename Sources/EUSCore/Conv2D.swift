@@ -1,0 +1,243 @@
+/// 2-D convolution (cross-correlation, as in PyTorch) by im2col and one GEMM per image.
+///
+///     y[n, o, i, j] = b[o] + sum_{c, p, q} w[o, c, p, q] * x[n, c, i*s - pad + p, j*s - pad + q]
+///
+/// Layout: x (N, C, H, W), w (OC, C, K, K), b (OC), y (N, OC, OH, OW) with
+/// OH = (H + 2*pad - K) / s + 1. The im2col matrix of one image is (C*K*K, OH*OW), so that
+/// y_n (OC, OH*OW) = w (OC, C*K*K) * col_n. A 1x1 convolution with stride 1 and no padding
+/// needs no im2col: col_n is x_n itself.
+///
+/// Reference: Chellapilla, Puri & Simard, "High performance convolutional neural networks for
+/// document processing" (2006), for the im2col lowering.
+public final class Conv2D {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+    /// (OC, C, K, K)
+    public let weight: Parameter
+    /// (OC), or nil for a convolution without bias (every ResNet convolution).
+    public let bias: Parameter?
+    /// (N, OC, OH, OW), owned by the layer and overwritten by the next forward.
+    public let output = Tensor(shape: [0])
+    private let workspace: ConvolutionWorkspace
+    private var input: Tensor?
+
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int,
+        stride: Int = 1, padding: Int = 0, bias: Bool = false,
+        workspace: ConvolutionWorkspace = ConvolutionWorkspace()
+    ) {
+        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
+                     "Conv2D: invalid configuration C=\(inputChannels) OC=\(outputChannels) K=\(kernelSize) s=\(stride) p=\(padding)")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        weight = Parameter(Tensor(shape: [outputChannels, inputChannels, kernelSize, kernelSize]))
+        self.bias = bias ? Parameter(Tensor(shape: [outputChannels])) : nil
+        self.workspace = workspace
+    }
+
+    /// The output size along one spatial axis for an input of `size`.
+    public func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernelSize) / stride + 1 }
+
+    private var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
+
+    /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
+    /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
+    @discardableResult
+    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil) -> Tensor {
+        // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
+        precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
+                     "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
+        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
+        let (oh, ow) = (outputSize(h), outputSize(wd))
+        precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
+        input = x
+        output.resize(to: [n, outputChannels, oh, ow])
+        let weights = (w ?? weight.value).data
+        let biasValues = w == nil ? bias?.value.data : b?.data
+        let rows = inputChannels * kernelSize * kernelSize, columns = oh * ow
+        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
+        if !isPointwise { workspace.columns.resize(to: [rows, columns]) }
+        for image in 0..<n {
+            let source = x.data + image * inputPlane
+            let col: UnsafeMutablePointer<Float>
+            if isPointwise {
+                col = source
+            } else {
+                col = workspace.columns.data
+                Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
+                             kernel: kernelSize, stride: stride, padding: padding)
+            }
+            GEMM.multiply(output.data + image * outputPlane, weights, col,
+                          m: outputChannels, n: columns, k: rows)
+        }
+        if let biasValues { addBias(biasValues, count: n * outputChannels, plane: columns) }
+        return output
+    }
+
+    private func addBias(_ bias: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
+        let y = output.data, channels = outputChannels
+        Parallel.forRanges(count, costPerItem: plane) { range in
+            for row in range {
+                let value = bias[row % channels]
+                let base = y + row * plane
+                for i in 0..<plane { base[i] += value }
+            }
+        }
+    }
+
+    /// Differentiates `y = w * col(x) + b`: dW += dy_n col_n^T, db += sum dy,
+    /// dx_n = col2im(w^T dy_n).
+    ///
+    /// - Parameters:
+    ///   - dy: dLoss/dy, (N, OC, OH, OW).
+    ///   - dx: receives dLoss/dx (overwritten), or nil when the input needs no gradient.
+    ///   - weight: the weight used in the forward when it was overridden.
+    ///   - accumulateParameterGradients: false when only dx is wanted (Grad-CAM).
+    public func backward(_ dy: Tensor, inputGradient dx: Tensor?, weight w: Tensor? = nil,
+                         accumulateParameterGradients: Bool = true) {
+        guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
+        precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
+        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
+        let columns = dy.shape[2] * dy.shape[3]
+        let rows = inputChannels * kernelSize * kernelSize
+        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
+        let weights = (w ?? weight.value).data
+        dx?.resize(to: x.shape)
+        if !isPointwise {
+            workspace.columns.resize(to: [rows, columns])
+            workspace.columnGradient.resize(to: [rows, columns])
+        }
+        for image in 0..<n {
+            let gradient = dy.data + image * outputPlane
+            if accumulateParameterGradients {
+                let source = x.data + image * inputPlane
+                var col = source
+                if !isPointwise {
+                    col = workspace.columns.data
+                    Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
+                                 kernel: kernelSize, stride: stride, padding: padding)
+                }
+                // dW (OC, rows) += dy_n (OC, cols) * col_n^T (cols, rows)
+                GEMM.multiply(weight.grad.data, gradient, col, transposeB: true,
+                              m: outputChannels, n: rows, k: columns, beta: 1)
+            }
+            guard let dx else { continue }
+            let target = dx.data + image * inputPlane
+            // dcol (rows, cols) = w^T (rows, OC) * dy_n (OC, cols)
+            let dcol = isPointwise ? target : workspace.columnGradient.data
+            GEMM.multiply(dcol, weights, transposeA: true, gradient,
+                          m: rows, n: columns, k: outputChannels)
+            if !isPointwise {
+                Im2Col.raise(target, dcol, channels: inputChannels, height: h, width: wd,
+                             kernel: kernelSize, stride: stride, padding: padding)
+            }
+        }
+        if accumulateParameterGradients, let bias {
+            accumulateBiasGradient(bias.grad, dy, images: n, plane: columns)
+        }
+    }
+
+    private func accumulateBiasGradient(_ db: Tensor, _ dy: Tensor, images: Int, plane: Int) {
+        for o in 0..<outputChannels {
+            var sum: Double = 0
+            for image in 0..<images {
+                let base = dy.data + (image * outputChannels + o) * plane
+                for i in 0..<plane { sum += Double(base[i]) }
+            }
+            db.data[o] += Float(sum)
+        }
+    }
+}
+
+/// Scratch matrices shared by the convolutions of one network: only one convolution runs at a
+/// time, so one im2col buffer (and one for its gradient) sized for the largest layer suffices.
+public final class ConvolutionWorkspace {
+    let columns = Tensor(shape: [0])
+    let columnGradient = Tensor(shape: [0])
+    public init() {}
+}
+
+/// The im2col lowering and its adjoint (col2im), for one image.
+enum Im2Col {
+    /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0.
+    static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+        let oh = (height + 2 * padding - kernel) / stride + 1
+        let ow = (width + 2 * padding - kernel) / stride + 1
+        let rows = channels * kernel * kernel
+        Parallel.forRanges(rows, costPerItem: oh * ow) { range in
+            for row in range {
+                let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
+                let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
+                let plane = x + c * height * width
+                var target = col + row * oh * ow
+                for i in 0..<oh {
+                    let ih = i * stride - padding + p
+                    if ih < 0 || ih >= height || first >= last {
+                        target.update(repeating: 0, count: ow)
+                    } else {
+                        if first > 0 { target.update(repeating: 0, count: first) }
+                        let source = plane + ih * width + first * stride + q - padding
+                        if stride == 1 {
+                            (target + first).update(from: source, count: last - first)
+                        } else {
+                            for j in 0..<(last - first) { target[first + j] = source[j * stride] }
+                        }
+                        if last < ow { (target + last).update(repeating: 0, count: ow - last) }
+                    }
+                    target += ow
+                }
+            }
+        }
+    }
+
+    /// x (C, H, W) <- sum of the col (C*K*K, OH*OW) entries that read each pixel: the adjoint
+    /// of `lower`. x is overwritten.
+    static func raise(_ x: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>,
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+        let oh = (height + 2 * padding - kernel) / stride + 1
+        let ow = (width + 2 * padding - kernel) / stride + 1
+        Parallel.forRanges(channels, costPerItem: kernel * kernel * oh * ow) { range in
+            for c in range {
+                let plane = x + c * height * width
+                plane.update(repeating: 0, count: height * width)
+                for p in 0..<kernel {
+                    for q in 0..<kernel {
+                        let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
+                        if first >= last { continue }
+                        var source = col + ((c * kernel + p) * kernel + q) * oh * ow
+                        for i in 0..<oh {
+                            let ih = i * stride - padding + p
+                            if ih >= 0 && ih < height {
+                                let target = plane + ih * width + first * stride + q - padding
+                                if stride == 1 {
+                                    for j in 0..<(last - first) { target[j] += source[first + j] }
+                                } else {
+                                    for j in 0..<(last - first) { target[j * stride] += source[first + j] }
+                                }
+                            }
+                            source += ow
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The output columns j in first..<last whose input column j*stride + offset lies in 0..<size.
+    @inline(__always)
+    static func validRange(offset: Int, stride: Int, outputs: Int, size: Int) -> (Int, Int) {
+        // j*stride + offset >= 0  <=>  j >= ceil(-offset / stride)
+        let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        // j*stride + offset <= size - 1  <=>  j <= floor((size - 1 - offset) / stride)
+        let limit = size - 1 - offset
+        let last = limit < 0 ? 0 : min(outputs, limit / stride + 1)
+        return (min(first, outputs), max(last, min(first, outputs)))
+    }
+}

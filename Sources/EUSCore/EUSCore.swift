@@ -1,1 +1,0 @@
-// EUSCore: see README.md, "Design".

@@ -1,0 +1,45 @@
+import COpenBLAS
+
+/// Single-precision matrix products on OpenBLAS; the only file that imports the BLAS.
+///
+/// All matrices are row-major. `C = alpha * op(A) * op(B) + beta * C` with `op(A)` of shape
+/// (m, k), `op(B)` of shape (k, n) and `C` of shape (m, n).
+public enum GEMM {
+    /// C(m,n) = alpha * op(A)(m,k) * op(B)(k,n) + beta * C.
+    /// - Parameters:
+    ///   - transposeA: when true, `a` is stored as (k, m) and used transposed.
+    ///   - transposeB: when true, `b` is stored as (n, k) and used transposed.
+    ///   - lda, ldb, ldc: row strides; default to the packed widths.
+    @inline(__always)
+    public static func multiply(
+        _ c: UnsafeMutablePointer<Float>,
+        _ a: UnsafePointer<Float>, transposeA: Bool = false,
+        _ b: UnsafePointer<Float>, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1, beta: Float = 0,
+        lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension m=\(m) n=\(n) k=\(k)")
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda ?? (transposeA ? m : k)),
+            b, Int32(ldb ?? (transposeB ? k : n)),
+            beta, c, Int32(ldc ?? n))
+    }
+
+    /// The number of threads OpenBLAS uses for one product.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+
+    /// OpenBLAS's build description (version, target core), for the report.
+    public static var configuration: String {
+        guard let text = openblas_get_config() else { return "OpenBLAS" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Splits the element-wise loops (im2col, col2im, BatchNorm, ReLU, pooling) over the cores.
+///
+/// The machine's cores are shared in turn: OpenBLAS has them during a GEMM, and these loops
+/// have them between GEMMs, so the two never run at the same time.
+public enum Parallel {
+    /// How many chunks a loop is split into (the number of cores by default).
+    nonisolated(unsafe) public static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body` on disjoint, contiguous sub-ranges of `0..<count`, in parallel when the
+    /// total work (`count * costPerItem`, roughly in scalar operations) is worth it.
+    public static func forRanges(
+        _ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void
+    ) {
+        let chunks = min(threadCount, count)
+        if chunks <= 1 || count * costPerItem < 32_768 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                if start < end { body(start..<end) }
+            }
+        }
+    }
+}

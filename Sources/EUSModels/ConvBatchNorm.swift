@@ -1,0 +1,87 @@
+import EUSCore
+
+/// A convolution without bias followed by BatchNorm: the unit every ResNet layer is made of.
+///
+/// Train mode runs the two layers. Eval mode runs one convolution with the BatchNorm folded
+/// into its weights (Ioffe & Szegedy 2015, sec. 3.1: eval-mode BN is affine):
+///
+///     w'[o] = w[o] * gamma[o] / sqrt(running_var[o] + eps)
+///     b'[o] = beta[o] - running_mean[o] * gamma[o] / sqrt(running_var[o] + eps)
+final class ConvBatchNorm {
+    let conv: Conv2D
+    let norm: BatchNorm2D
+    /// torchvision module paths, e.g. "layer1.0.conv1" and "layer1.0.bn1".
+    let convName: String
+    let normName: String
+    private var foldedWeight: Tensor?
+    private var foldedBias: Tensor?
+    private var lastModeWasTrain = true
+
+    init(_ convName: String, _ normName: String, inputChannels: Int, outputChannels: Int,
+         kernelSize: Int, stride: Int, padding: Int, workspace: ConvolutionWorkspace) {
+        conv = Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+                      stride: stride, padding: padding, bias: false, workspace: workspace)
+        norm = BatchNorm2D(channels: outputChannels)
+        self.convName = convName
+        self.normName = normName
+    }
+
+    /// The output of the last forward (BN's in train mode, the folded convolution's in eval).
+    var output: Tensor { lastModeWasTrain ? norm.output : conv.output }
+
+    func forward(_ x: Tensor, mode: ResNet.Mode) -> Tensor {
+        lastModeWasTrain = mode == .train
+        switch mode {
+        case .train:
+            invalidateFolding()
+            return norm.forward(conv.forward(x), training: true)
+        case .eval:
+            if foldedWeight == nil { fold() }
+            return conv.forward(x, weight: foldedWeight, bias: foldedBias)
+        }
+    }
+
+    /// Differentiates `y = bn(conv(x))` (train) or `y = conv'(x)` (eval, folded), writing dx into
+    /// a tensor taken from `pool` (nil when `needsInputGradient` is false). Parameter
+    /// gradients accumulate only in train mode.
+    func backward(_ dy: Tensor, pool: TensorPool, needsInputGradient: Bool) -> Tensor? {
+        let dx = needsInputGradient ? pool.take() : nil
+        if lastModeWasTrain {
+            let dz = pool.take()
+            norm.backward(dy, inputGradient: dz)
+            conv.backward(dz, inputGradient: dx)
+            pool.give(dz)
+        } else {
+            conv.backward(dy, inputGradient: dx, weight: foldedWeight, accumulateParameterGradients: false)
+        }
+        return dx
+    }
+
+    /// Forgets the folded weights; the next eval forward folds again.
+    func invalidateFolding() {
+        foldedWeight = nil
+        foldedBias = nil
+    }
+
+    func fold() {
+        let w = conv.weight.value
+        let (channels, perChannel) = (w.shape[0], w.count / w.shape[0])
+        let weight = Tensor(shape: w.shape), bias = Tensor(shape: [channels])
+        for o in 0..<channels {
+            let scale = norm.weight.value[o] / (norm.runningVar[o] + norm.epsilon).squareRoot()
+            for i in 0..<perChannel { weight[o * perChannel + i] = w[o * perChannel + i] * scale }
+            bias[o] = norm.bias.value[o] - norm.runningMean[o] * scale
+        }
+        foldedWeight = weight
+        foldedBias = bias
+    }
+}
+
+/// Reusable gradient tensors: backward takes one for each intermediate gradient and gives it
+/// back when done, so a step needs only a handful of activation-sized buffers.
+public final class TensorPool {
+    private var free: [Tensor] = []
+    public init() {}
+    public func take() -> Tensor { free.popLast() ?? Tensor(shape: [0]) }
+    public func give(_ tensor: Tensor) { free.append(tensor) }
+}

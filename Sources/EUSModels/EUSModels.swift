@@ -1,1 +1,0 @@
-// EUSModels: see README.md, "Design".

@@ -1,0 +1,158 @@
+import EUSCore
+
+/// torchvision's ResNet-18/34/50, NCHW float32, with torchvision's module names.
+///
+///     conv1 (7x7, s2) - bn1 - relu - maxpool (3x3, s2) - layer1..layer4 - avgpool - fc
+///
+/// layer1..layer4 hold [2,2,2,2] (ResNet-18) or [3,4,6,3] (ResNet-34, ResNet-50) residual
+/// blocks of widths w, 2w, 4w, 8w (torchvision: w = 64); ResNet-50 uses Bottleneck v1.5
+/// blocks (stride in the 3x3 convolution) with 4x expansion. Each stage after the first halves
+/// the resolution in its first block.
+///
+/// References: He et al., "Deep Residual Learning for Image Recognition", CVPR 2016;
+/// torchvision.models.resnet (Bottleneck v1.5).
+public final class ResNet {
+    /// The architecture as data: block counts and the block type.
+    public enum Depth: String, CaseIterable, Sendable {
+        case resNet18, resNet34, resNet50
+
+        /// Accepts torchvision's names: "resnet18", "resnet34", "resnet50".
+        public init?(architecture: String) {
+            guard let depth = Depth.allCases.first(where: { $0.architecture == architecture.lowercased() })
+            else { return nil }
+            self = depth
+        }
+
+        /// torchvision's name, e.g. "resnet34".
+        public var architecture: String { rawValue.lowercased() }
+        public var blockCounts: [Int] { self == .resNet18 ? [2, 2, 2, 2] : [3, 4, 6, 3] }
+        public var usesBottleneck: Bool { self == .resNet50 }
+        /// Output channels of a block per unit of stage width.
+        public var expansion: Int { usesBottleneck ? 4 : 1 }
+    }
+
+    /// Train mode uses batch statistics and updates BatchNorm's running statistics; eval mode
+    /// uses the running statistics (folded into the convolutions).
+    public enum Mode: Sendable { case train, eval }
+
+    public let depth: Depth
+    public let numClasses: Int
+    /// The width of layer1 (torchvision: 64).
+    public let baseWidth: Int
+
+    let stem: ConvBatchNorm
+    let maxPool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
+    /// layer1..layer4, each a list of blocks.
+    let stages: [[ResidualBlock]]
+    let averagePool = GlobalAveragePool()
+    let fc: Linear
+    let pool = TensorPool()
+    private var lastMode = Mode.train
+    var seed: UInt64
+    /// The block whose activation the last Grad-CAM forward kept.
+    var capturedBlock: Int?
+
+    /// A network with torchvision's initialisation (see `reinitialise`).
+    /// - Parameters:
+    ///   - numClasses: outputs of `fc` (2 for GIST vs leiomyoma).
+    ///   - baseWidth: the width of layer1 (64 in torchvision; the test fixtures use 8).
+    ///   - seed: seeds the initial weights.
+    public init(depth: Depth, numClasses: Int = 2, baseWidth: Int = 64, seed: UInt64 = 0) {
+        precondition(numClasses > 0 && baseWidth > 0, "ResNet: numClasses and baseWidth must be positive")
+        self.depth = depth
+        self.numClasses = numClasses
+        self.baseWidth = baseWidth
+        self.seed = seed
+        let workspace = ConvolutionWorkspace()
+        stem = ConvBatchNorm("conv1", "bn1", inputChannels: 3, outputChannels: baseWidth,
+                             kernelSize: 7, stride: 2, padding: 3, workspace: workspace)
+        var channels = baseWidth
+        var stages: [[ResidualBlock]] = []
+        for (stage, count) in depth.blockCounts.enumerated() {
+            let planes = baseWidth << stage
+            stages.append((0..<count).map { index in
+                let block = ResidualBlock(
+                    name: "layer\(stage + 1).\(index)", inputChannels: channels, planes: planes,
+                    stride: index == 0 && stage > 0 ? 2 : 1, bottleneck: depth.usesBottleneck,
+                    workspace: workspace)
+                channels = planes * depth.expansion
+                return block
+            })
+        }
+        self.stages = stages
+        fc = Linear(inputFeatures: channels, outputFeatures: numClasses)
+        reinitialise(seed: seed)
+    }
+
+    /// The channels of layer4's output (512 for ResNet-34, 2048 for ResNet-50).
+    public var featureChannels: Int { fc.inputFeatures }
+
+    var blocks: [ResidualBlock] { stages.flatMap { $0 } }
+
+    /// Every conv+BN unit in torchvision's registration order.
+    var units: [ConvBatchNorm] { [stem] + blocks.flatMap(\.allUnits) }
+
+    // MARK: - Forward and backward
+
+    /// The logits (N, numClasses) for images (N, 3, H, W). The result is a fresh tensor.
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        forward(input, mode: mode, capturing: nil)
+        return fc.output.copy()
+    }
+
+    /// Runs the network; returns the output of the block at `capturing` (the live buffer).
+    @discardableResult
+    func forward(_ input: Tensor, mode: Mode, capturing captured: Int?) -> Tensor? {
+        precondition(input.shape.count == 4 && input.shape[1] == 3,
+                     "ResNet: expected images (N, 3, H, W), got \(input.shape)")
+        lastMode = mode
+        var h = stem.forward(input, mode: mode)
+        ReLU.forward(h)
+        h = maxPool.forward(h)
+        var capturedOutput: Tensor?
+        for (index, block) in blocks.enumerated() {
+            h = block.forward(h, mode: mode)
+            if index == captured { capturedOutput = h }
+        }
+        fc.forward(averagePool.forward(h))
+        return capturedOutput
+    }
+
+    /// Accumulates dLoss/dparameter for every parameter from dLoss/dlogits (N, numClasses),
+    /// walking the layers of the last train-mode forward in reverse.
+    public func backward(_ dLogits: Tensor) {
+        precondition(lastMode == .train, "ResNet: backward for parameter gradients needs a train-mode forward")
+        var gradient = backward(dLogits, stoppingAfter: 0, parameterGradients: true)
+        let beforePool = pool.take()
+        maxPool.backward(gradient, inputGradient: beforePool)
+        pool.give(gradient)
+        ReLU.backward(beforePool, output: stem.output)
+        gradient = beforePool
+        _ = stem.backward(gradient, pool: pool, needsInputGradient: false)
+        pool.give(gradient)
+    }
+
+    /// Backward from the logits through fc, avgpool and the blocks from the last down to
+    /// `stoppingAfter` (inclusive); returns dLoss/d(input of that block) from `pool`.
+    func backward(_ dLogits: Tensor, stoppingAfter first: Int, parameterGradients: Bool) -> Tensor {
+        precondition(dLogits.shape == fc.output.shape,
+                     "ResNet: dLogits \(dLogits.shape) does not match logits \(fc.output.shape)")
+        let features = pool.take()
+        fc.backward(dLogits, inputGradient: features, accumulateParameterGradients: parameterGradients)
+        var gradient = pool.take()
+        averagePool.backward(features, inputGradient: gradient)
+        pool.give(features)
+        let blocks = blocks
+        for index in stride(from: blocks.count - 1, through: first, by: -1) {
+            let dx = blocks[index].backward(gradient, pool: pool)
+            pool.give(gradient)
+            gradient = dx
+        }
+        return gradient
+    }
+
+    /// Clears every parameter gradient.
+    public func zeroGrad() {
+        for parameter in namedParameters { parameter.parameter.zeroGrad() }
+    }
+}

@@ -1,0 +1,84 @@
+import EUSCore
+
+/// One residual block of torchvision's ResNet: BasicBlock (two 3x3 convolutions) or
+/// Bottleneck v1.5 (1x1, 3x3 with the stride, 1x1 expanding by 4).
+///
+///     y = relu(F(x) + shortcut(x)),  F = bn_k(conv_k(... relu(bn_1(conv_1(x)))))
+///
+/// `shortcut` is the identity, or `downsample` (1x1 convolution with the stride, then BN)
+/// when the shape changes.
+///
+/// References: He et al., "Deep Residual Learning for Image Recognition" (2016);
+/// torchvision.models.resnet (v1.5 puts the stride in the 3x3 convolution of the Bottleneck).
+final class ResidualBlock {
+    /// The torchvision module path, e.g. "layer2.0".
+    let name: String
+    let units: [ConvBatchNorm]
+    let downsample: ConvBatchNorm?
+    let output = Tensor(shape: [0])
+
+    init(name: String, inputChannels: Int, planes: Int, stride: Int, bottleneck: Bool,
+         workspace: ConvolutionWorkspace) {
+        self.name = name
+        func unit(_ index: Int, _ c: Int, _ oc: Int, _ k: Int, _ s: Int) -> ConvBatchNorm {
+            ConvBatchNorm("\(name).conv\(index)", "\(name).bn\(index)", inputChannels: c, outputChannels: oc,
+                          kernelSize: k, stride: s, padding: k / 2, workspace: workspace)
+        }
+        let outputChannels: Int
+        if bottleneck {
+            outputChannels = planes * 4
+            units = [unit(1, inputChannels, planes, 1, 1), unit(2, planes, planes, 3, stride),
+                     unit(3, planes, outputChannels, 1, 1)]
+        } else {
+            outputChannels = planes
+            units = [unit(1, inputChannels, planes, 3, stride), unit(2, planes, planes, 3, 1)]
+        }
+        if stride != 1 || inputChannels != outputChannels {
+            downsample = ConvBatchNorm("\(name).downsample.0", "\(name).downsample.1",
+                                       inputChannels: inputChannels, outputChannels: outputChannels,
+                                       kernelSize: 1, stride: stride, padding: 0, workspace: workspace)
+        } else {
+            downsample = nil
+        }
+    }
+
+    /// Every unit in torchvision's registration order (conv1, bn1, ..., downsample).
+    var allUnits: [ConvBatchNorm] { units + (downsample.map { [$0] } ?? []) }
+
+    func forward(_ x: Tensor, mode: ResNet.Mode) -> Tensor {
+        // x: (N, C, H, W), y: (N, OC, H/s, W/s)
+        var h = x
+        for (index, unit) in units.enumerated() {
+            h = unit.forward(h, mode: mode)
+            if index < units.count - 1 { ReLU.forward(h) }
+        }
+        let shortcut = downsample?.forward(x, mode: mode) ?? x
+        precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
+        output.resize(to: h.shape)
+        let (y, a, b) = (output.data, h.data, shortcut.data)
+        Parallel.forRanges(output.count) { range in
+            for i in range { y[i] = max(a[i] + b[i], 0) }
+        }
+        return output
+    }
+
+    /// Differentiates `y = relu(F(x) + shortcut(x))`, walking F's units in reverse. `dy` is
+    /// consumed (overwritten); the returned dx is taken from `pool`.
+    func backward(_ dy: Tensor, pool: TensorPool) -> Tensor {
+        ReLU.backward(dy, output: output)           // dy is now d(F + shortcut)
+        var gradient = dy
+        for index in units.indices.reversed() {
+            let dx = units[index].backward(gradient, pool: pool, needsInputGradient: true)!
+            if gradient !== dy { pool.give(gradient) }
+            gradient = dx
+            if index > 0 { ReLU.backward(gradient, output: units[index - 1].output) }
+        }
+        let shortcutGradient = downsample?.backward(dy, pool: pool, needsInputGradient: true) ?? dy
+        let (g, s) = (gradient.data, shortcutGradient.data)
+        Parallel.forRanges(gradient.count) { range in
+            for i in range { g[i] += s[i] }
+        }
+        if shortcutGradient !== dy { pool.give(shortcutGradient) }
+        return gradient
+    }
+}

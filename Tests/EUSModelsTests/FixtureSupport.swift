@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+@testable import EUSModels
+import EUSCore
+
+/// The PyTorch reference fixtures (see scripts in the reference folder): narrow torchvision
+/// ResNets (base width 8), a batch of two 128-pixel images.
+enum Fixture {
+    static func url(_ name: String) -> URL {
+        Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Fixtures")!
+    }
+
+    static func io(_ architecture: String) throws -> SafetensorsFile {
+        try Safetensors.read(url("\(architecture).io"))
+    }
+
+    /// The fixture network with its reference weights loaded.
+    static func network(_ architecture: String) throws -> ResNet {
+        let model = ResNet(depth: ResNet.Depth(architecture: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
+        let warnings = try model.load(contentsOf: url("\(architecture).weights"))
+        XCTAssertEqual(warnings, [])
+        return model
+    }
+
+    static func labels(_ io: SafetensorsFile) -> [Int] { io["labels"]!.int64s!.map { Int($0) } }
+}
+
+/// The largest absolute difference, with the first values of both for failure messages.
+func maxAbsDifference(_ actual: [Float], _ expected: [Float], file: StaticString = #filePath, line: UInt = #line) -> Float {
+    XCTAssertEqual(actual.count, expected.count, "element counts differ", file: file, line: line)
+    return zip(actual, expected).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+func describeFirst(_ actual: [Float], _ expected: [Float]) -> String {
+    "first values: ours \(actual.prefix(4)), torch \(expected.prefix(4))"
+}
