@@ -43,7 +43,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform integer in 0..<n (Lemire's multiply-shift; the tiny bias is irrelevant here).
     public mutating func index(_ n: Int) -> Int {
         precondition(n > 0, "SeededRandom.index: n must be positive, got \(n)")
-        return Int((next() >> 32) &* UInt64(n) >> 32)
+        return Int(((next() >> 32) &* UInt64(n)) >> 32)
     }
 
     /// True with probability `p`.
