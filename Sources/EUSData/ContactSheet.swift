@@ -3,14 +3,15 @@ import EUSSupport
 import Foundation
 
 /// The phantom's contact sheet: up to a dozen cases of each class in a labelled grid (six
-/// per row), each with its case id; atypical cases are marked with an asterisk. Text is drawn
-/// with Cairo's toy text API on the sheet's pixels.
+/// per row, 150 px tiles whatever the image size), each with its case id and scanner;
+/// atypical cases are marked with an asterisk. Text is drawn with Cairo's toy text API on
+/// the sheet's pixels.
 enum ContactSheet {
     static let perClass = 12
     static let columns = 6
 
     static func render(_ cases: [Phantom.Case], settings: Phantom.Settings) throws -> RGBImage {
-        let tile = min(settings.size, 160)
+        let tile = 150
         let gap = 6, caption = 16, header = 34, classHeader = 24
         let groups = ["GIST", "LM"].map { label in Array(cases.filter { $0.parameters.label == label }.prefix(perClass)) }
         let rowsPerGroup = groups.map { ($0.count + columns - 1) / columns }

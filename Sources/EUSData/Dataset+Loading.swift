@@ -54,6 +54,27 @@ extension Dataset {
         return batch
     }
 
+    /// Decodes every image (and mask) once, so that a corrupt file stops a run before it
+    /// starts rather than in the middle of an epoch. Throws the first error in case order;
+    /// a mask whose size differs from its image is an error too.
+    public func checkImages(threads: Int = 2) throws {
+        let errors = ErrorSlots(count: cases.count)
+        let workers = max(1, min(threads, cases.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: cases.count, by: workers) {
+                do {
+                    let image = try ImageDecoder.decode(cases[i].path)
+                    if let mask = try loadMask(cases[i]), mask.width != image.width || mask.height != image.height {
+                        throw UserError("\(cases[i].maskPath!.path): mask is \(mask.width)x\(mask.height) but image '\(cases[i].relativePath)' is \(image.width)x\(image.height)")
+                    }
+                } catch {
+                    errors.set(i, error)
+                }
+            }
+        }
+        if let error = errors.first { throw error }
+    }
+
     /// The case's mask as 8-bit gray, or nil when it has none.
     public func loadMask(_ item: Case) throws -> GrayImage? {
         guard let url = item.maskPath else { return nil }
