@@ -27,14 +27,10 @@ enum DataSteps {
         }
     }
 
-    /// Decodes every image once, so an unreadable file stops the run at the start, named.
+    /// Decodes every image and mask once, so an unreadable file stops the run at the start,
+    /// named, before any training.
     static func checkDecodable(_ dataset: Dataset) throws {
-        let progress = EUSSupport.Progress(title: "check images", total: dataset.cases.count)
-        for item in dataset.cases {
-            _ = try ImageDecoder.decode(item.path)
-            progress.advance()
-        }
-        progress.finish()
+        try dataset.checkImages()
     }
 
     /// The SHA-256 of every image, by case id.
@@ -46,9 +42,18 @@ enum DataSteps {
 }
 
 extension DataSteps {
-    /// Writes the phantom (`synth`) into `folder`.
-    static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL) throws {}
+    /// Writes the phantom (`synth`) into `folder`, replacing it as a whole.
+    static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL) throws {
+        Interruption.watch(folder.deletingLastPathComponent(), recursive: false)
+        try Phantom.write(Phantom.Settings(gist: gist, lm: lm, size: size, seed: seed), to: folder,
+                          showProgress: Progress.enabled)
+    }
 
-    /// Whether a dataset is the phantom: its folder holds the manifest `synth` writes.
-    static func isPhantom(_ dataset: Dataset) -> Bool { false }
+    /// Whether a dataset is the phantom: the manifest that `synth` writes beside the images
+    /// lists the generating parameters of every case.
+    static func isPhantom(_ dataset: Dataset) -> Bool {
+        let folder = dataset.source == .folder ? dataset.root : dataset.root.deletingLastPathComponent()
+        guard let table = try? CSVTable(contentsOf: folder.appendingPathComponent("manifest.csv")) else { return false }
+        return Set(PhantomParameters.manifestColumns).isSubset(of: Set(table.header))
+    }
 }

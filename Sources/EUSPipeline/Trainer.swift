@@ -52,6 +52,7 @@ public enum Trainer {
         let cases = split.cases(.train, of: dataset)
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
         try Pipeline.checkWritable(job.out)
+        try dataset.checkImages()
 
         let run = RunFolder(job.out)
         let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
