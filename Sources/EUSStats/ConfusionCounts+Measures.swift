@@ -31,8 +31,12 @@ extension ConfusionCounts {
     public var total: Int { tp + fn + tn + fp }
 
     /// Sensitivity TP/(TP+FN), specificity TN/(TN+FP), PPV TP/(TP+FP), NPV TN/(TN+FN) and
-    /// accuracy (TP+TN)/N, each with x, n and every interval; n = 0 gives nil value and
-    /// intervals (e.g. PPV when nothing is called positive).
+    /// accuracy (TP+TN)/N, each with x, n and every interval (Altman DG, Bland JM (1994)
+    /// Diagnostic tests 1: sensitivity and specificity, BMJ 308:1552; Diagnostic tests 2:
+    /// predictive values, BMJ 309:102). n = 0 gives nil value and intervals (e.g. PPV when
+    /// nothing is called positive).
+    ///
+    ///     ConfusionCounts(tp: 12, fn: 2, tn: 14, fp: 1).proportions().sensitivity  // x 12, n 14, 0.857…
     public func proportions(alpha: Double = 0.05) -> ProportionSet {
         ProportionSet(
             sensitivity: ProportionSummary(x: tp, n: tp + fn, alpha: alpha),
@@ -42,7 +46,8 @@ extension ConfusionCounts {
             accuracy: ProportionSummary(x: tp + tn, n: total, alpha: alpha))
     }
 
-    /// F1 = 2TP/(2TP + FP + FN), the harmonic mean of PPV and sensitivity.
+    /// F1 = 2TP/(2TP + FP + FN), the harmonic mean of PPV and sensitivity (van Rijsbergen CJ
+    /// (1979) Information Retrieval, ch. 7). TP 12, FN 2, FP 1 gives 24/27.
     /// Degenerate input: nil when 2TP + FP + FN = 0 (no positives and nothing called positive).
     public var f1: Double? {
         let denominator = 2 * tp + fp + fn
@@ -55,13 +60,15 @@ extension ConfusionCounts {
     /// Specificity TN/(TN+FP), nil with no negatives.
     public var specificity: Double? { tn + fp > 0 ? Double(tn) / Double(tn + fp) : nil }
 
-    /// Balanced accuracy (sensitivity + specificity)/2. Nil unless both classes are present.
+    /// Balanced accuracy (sensitivity + specificity)/2 (Brodersen KH et al. (2010) ICPR
+    /// 3121–3124). Nil unless both classes are present.
     public var balancedAccuracy: Double? {
         guard let sensitivity, let specificity else { return nil }
         return (sensitivity + specificity) / 2
     }
 
-    /// LR+ = sensitivity/(1 − specificity). Nil when undefined: a class is absent, or
+    /// LR+ = sensitivity/(1 − specificity) (Deeks JJ, Altman DG (2004) Diagnostic tests 4:
+    /// likelihood ratios, BMJ 329:168). Nil when undefined: a class is absent, or
     /// specificity = 1 (division by zero: no false positives).
     public var lrPositive: Double? {
         guard let sensitivity, let specificity, specificity < 1 else { return nil }

@@ -8,6 +8,7 @@ public struct ClassScores: Sendable, Equatable {
     public var negatives: [Double]
 
     public init(positives: [Double], negatives: [Double]) {
+        precondition(!(positives + negatives).contains { $0.isNaN }, "scores must not be NaN")
         self.positives = positives
         self.negatives = negatives
     }
@@ -17,8 +18,8 @@ public struct ClassScores: Sendable, Equatable {
     public init(isPositive: [Bool], scores: [Double]) {
         precondition(isPositive.count == scores.count,
                      "labels (\(isPositive.count)) and scores (\(scores.count)) differ in length")
-        positives = zip(isPositive, scores).filter { $0.0 }.map(\.1)
-        negatives = zip(isPositive, scores).filter { !$0.0 }.map(\.1)
+        self.init(positives: zip(isPositive, scores).filter { $0.0 }.map(\.1),
+                  negatives: zip(isPositive, scores).filter { !$0.0 }.map(\.1))
     }
 
     /// True when both classes are present, so that ROC and AUC are defined.

@@ -107,15 +107,23 @@ public enum IncompleteBeta {
     ///
     ///     IncompleteBeta.regularized(x: 0.5, a: 2, b: 3)  // 0.6875 = 11/16
     public static func regularized(x: Double, a: Double, b: Double) -> Double {
+        tails(x: x, a: a, b: b).lower
+    }
+
+    /// (I_x(a, b), 1 − I_x(a, b)), each computed directly on its own branch so that whichever is
+    /// small keeps its relative accuracy (no 1 − (nearly 1) cancellation).
+    public static func tails(x: Double, a: Double, b: Double) -> (lower: Double, upper: Double) {
         precondition(a > 0 && b > 0, "incomplete beta needs a, b > 0 (got a=\(a), b=\(b))")
-        if x <= 0 { return 0 }
-        if x >= 1 { return 1 }
+        if x <= 0 { return (0, 1) }
+        if x >= 1 { return (1, 0) }
         let logBeta: Double = lgamma(a) + lgamma(b) - lgamma(a + b)
         let logFront: Double = a * log(x) + b * log1p(-x) - logBeta
         if x < (a + 1) / (a + b + 2) {
-            return exp(logFront) * continuedFraction(x: x, a: a, b: b) / a
+            let lower = exp(logFront) * continuedFraction(x: x, a: a, b: b) / a
+            return (lower, 1 - lower)
         }
-        return 1 - exp(logFront) * continuedFraction(x: 1 - x, a: b, b: a) / b
+        let upper = exp(logFront) * continuedFraction(x: 1 - x, a: b, b: a) / b
+        return (1 - upper, upper)
     }
 
     /// The density of Beta(a, b) at x: x^(a−1)(1−x)^(b−1) / B(a, b), the derivative of I_x(a, b).
@@ -128,29 +136,45 @@ public enum IncompleteBeta {
 
     /// The x with I_x(a, b) = p: the Beta(a, b) quantile (scipy's `beta.ppf`).
     ///
-    /// Newton's method on I_x(a,b) − p, kept inside a bracket that shrinks with every step and
-    /// falling back to bisection when a step would leave it, so it always converges; stops when
-    /// the step is below 4e-16 relative or the bracket closes. Accuracy is limited by
-    /// `regularized` (tests check I_{x}(a,b) = p to 1e-13 and known closed forms).
+    /// Works on whichever side keeps precision: when the answer lies above ½ it is found as
+    /// 1 − t with I_t(b, a) = 1 − p (doubles are dense near 0, so t carries full relative
+    /// precision), and when the target probability q is above ½ the residual compares upper
+    /// tails, (1 − q) − (1 − I_t), both computed without cancellation. Newton's method is kept
+    /// inside a bracket that shrinks with every step, falling back to bisection when a step
+    /// would leave it, so it always converges; it stops when the step is below 4e-16 relative
+    /// or the bracket closes. Tests check that p lies between I at the result's neighbouring
+    /// doubles (1e-13 relative to the smaller tail), and the closed forms.
     ///
     /// Degenerate input: p ≤ 0 gives 0, p ≥ 1 gives 1.
     public static func inverse(p: Double, a: Double, b: Double) -> Double {
         precondition(a > 0 && b > 0, "inverse incomplete beta needs a, b > 0 (got a=\(a), b=\(b))")
         if p <= 0 { return 0 }
         if p >= 1 { return 1 }
-        var lower = 0.0, upper = 1.0
-        var x = a / (a + b)
-        for _ in 0..<300 {
-            let f = regularized(x: x, a: a, b: b) - p
-            if f == 0 { return x }
-            if f < 0 { lower = x } else { upper = x }
-            let slope = density(x: x, a: a, b: b)
-            var next = slope > 0 ? x - f / slope : .nan
-            if !(next > lower && next < upper) { next = 0.5 * (lower + upper) }
-            if abs(next - x) <= 4e-16 * x || next == lower || next == upper { return next }
-            x = next
+        if regularized(x: 0.5, a: a, b: b) < p {
+            return 1 - lowerInverse(q: 1 - p, qComplement: p, a: b, b: a)
         }
-        return x
+        return lowerInverse(q: p, qComplement: 1 - p, a: a, b: b)
+    }
+
+    /// The root t in (0, ½] of I_t(a,b) = q, given q and 1 − q (each exact where it is small).
+    private static func lowerInverse(q: Double, qComplement: Double, a: Double, b: Double) -> Double {
+        func residual(_ t: Double) -> Double {
+            let (lower, upper) = tails(x: t, a: a, b: b)
+            return q <= 0.5 ? lower - q : qComplement - upper
+        }
+        var lower = 0.0, upper = 0.5
+        var t = min(a / (a + b), 0.25)
+        for _ in 0..<400 {
+            let f = residual(t)
+            if f == 0 { return t }
+            if f < 0 { lower = t } else { upper = t }
+            let slope = density(x: t, a: a, b: b)
+            var next = slope > 0 ? t - f / slope : .nan
+            if !(next > lower && next < upper) { next = 0.5 * (lower + upper) }
+            if abs(next - t) <= 4e-16 * t || next == lower || next == upper { return next }
+            t = next
+        }
+        return t
     }
 
     /// Numerical Recipes' `betacf`: the continued fraction for I_x(a,b)·a·B(a,b)/(x^a(1−x)^b).
@@ -253,16 +277,24 @@ public enum Binomial {
         return exp(logChoose + kd * log(p) + (nd - kd) * log1p(-p))
     }
 
-    /// P(X ≤ k) = Σ_{i=0}^{k} P(X = i), summed term by term (exact to rounding for the small n
-    /// of McNemar's discordant pairs; tests check it against I_{1−p}(n−k, k+1)).
+    /// P(X ≤ k) = Σ_{i=0}^{k} P(X = i), summed term by term with the recurrence
+    /// P(i+1) = P(i)·(n−i)/(i+1)·p/(1−p) from P(0) = (1−p)ⁿ (exact for p = ½ and small n, so
+    /// McNemar's p-values print as 0.625, not 0.6250000000000001), or through log-gamma when
+    /// (1−p)ⁿ would underflow. Tests check it against I_{1−p}(n−k, k+1).
     /// Degenerate input: k < 0 gives 0, k ≥ n gives 1.
     ///
     ///     Binomial.cdf(2, n: 10, p: 0.5)  // 56/1024 = 0.0546875
     public static func cdf(_ k: Int, n: Int, p: Double) -> Double {
         if k < 0 { return 0 }
         if k >= n { return 1 }
-        var sum = 0.0
-        for i in 0...k { sum += probability(i, n: n, p: p) }
+        var term = pow(1 - p, Double(n))
+        guard term > 1e-290, p < 1 else { return min((0...k).map { probability($0, n: n, p: p) }.reduce(0, +), 1) }
+        var sum = term
+        let odds = p / (1 - p)
+        for i in 0..<k {
+            term *= Double(n - i) / Double(i + 1) * odds
+            sum += term
+        }
         return min(sum, 1)
     }
 

@@ -1,5 +1,67 @@
 import ArgumentParser
+import EUSStats
+import EUSSupport
+import Foundation
 
 struct MetricsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "metrics", abstract: "(not yet built)")
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Compute diagnostic-accuracy statistics from a predictions CSV.",
+        discussion: """
+        Reads PREDICTIONS.csv (case_id,label,<model>...: each model column holds P(positive) \
+        in [0,1]; columns path, mask_path, patient_id, partition and *_call, *_correct, \
+        *_cam_energy, *_cam_hit are ignored) and writes:
+
+          DIR/metrics.json  every number, for `eus-report report` and for scripts
+          DIR/metrics.csv   one row per model per measure, percentages with 2 decimals
+
+        and prints a summary, one model per column.
+
+        Per model: the 2x2 table at the threshold (P(positive) >= threshold is called \
+        positive); sensitivity, specificity, PPV, NPV and accuracy with 95% Wald (clipped), \
+        Wilson, Wilson-CC, Clopper-Pearson, Agresti-Coull and Jeffreys intervals; F1, balanced \
+        accuracy, LR+ and LR-; AUC with its DeLong CI and a stratified bootstrap CI (2000 \
+        resamples, seed 1); the ROC curve; the Brier score and a 10-bin reliability table; the \
+        Youden threshold (exploratory). Per pair of models: the paired DeLong test, McNemar's \
+        exact and continuity-corrected tests, and the agreement table.
+
+        Example:
+          eus-report metrics eval/predictions.csv --out output/metrics --positive GIST
+        """
+    )
+
+    @Argument(help: "The predictions CSV (case_id,label,<model>...).")
+    var predictions: String
+
+    @Option(help: "The output folder for metrics.json and metrics.csv.")
+    var out: String
+
+    @Option(help: "The positive class: the class whose probability the model columns hold.")
+    var positive: String = "GIST"
+
+    @Option(help: "Call a case positive when P(positive) >= this value.")
+    var threshold: Double = 0.5
+
+    func validate() throws {
+        guard threshold.isFinite, threshold >= 0, threshold <= 1 else {
+            throw ValidationError("--threshold must be in [0,1] (got \(threshold))")
+        }
+    }
+
+    func run() throws {
+        do {
+            let table = try PredictionTable(contentsOf: URL(fileURLWithPath: predictions))
+            let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
+            let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
+                                                       thresholdSource: source)
+            let folder = URL(fileURLWithPath: out)
+            try AtomicOutput.createDirectory(folder)
+            try JSONFile.write(document, to: folder.appendingPathComponent("metrics.json"))
+            try AtomicOutput.write(document.csv(), to: folder.appendingPathComponent("metrics.csv"))
+            print(document.summaryTable(), terminator: "")
+        } catch let error as UserError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }

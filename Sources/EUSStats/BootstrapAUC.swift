@@ -39,21 +39,47 @@ public enum BootstrapAUC {
                                 alpha: Double = 0.05) -> Interval? {
         precondition(resamples >= 0, "resamples must be ≥ 0 (got \(resamples))")
         guard scores.hasBothClasses, resamples > 0 else { return nil }
+        let ranked = RankedScores(scores)
         var generator = SplitMix64(seed: seed)
-        var aucs: [Double] = []
-        aucs.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            let replicate = ClassScores(
-                positives: resample(scores.positives, using: &generator),
-                negatives: resample(scores.negatives, using: &generator))
-            aucs.append(AUC.mannWhitney(replicate)!)
-        }
+        var aucs = (0..<resamples).map { _ in ranked.replicateAUC(using: &generator) }
         aucs.sort()
         return Interval(quantile(sorted: aucs, alpha / 2), quantile(sorted: aucs, 1 - alpha / 2))
     }
 
-    static func resample(_ values: [Double], using generator: inout SplitMix64) -> [Double] {
-        (0..<values.count).map { _ in values[generator.index(below: values.count)] }
+    /// The scores replaced by the index of their value among the distinct values, so a
+    /// replicate's AUC is a histogram and a prefix sum: O(m + n + distinct values), no sorting.
+    struct RankedScores {
+        var positiveLevels: [Int]
+        var negativeLevels: [Int]
+        var levelCount: Int
+
+        init(_ scores: ClassScores) {
+            let levels = Array(Set(scores.positives + scores.negatives)).sorted()
+            var index: [Double: Int] = [:]
+            for (i, value) in levels.enumerated() { index[value] = i }
+            positiveLevels = scores.positives.map { index[$0]! }
+            negativeLevels = scores.negatives.map { index[$0]! }
+            levelCount = levels.count
+        }
+
+        /// One stratified replicate: m positive draws, then n negative draws, each uniform with
+        /// replacement within its class; AUC = Σ over drawn positives of
+        /// (#drawn negatives below + ½ #tied) / (m·n), the Mann-Whitney statistic of the replicate.
+        func replicateAUC(using generator: inout SplitMix64) -> Double {
+            let (m, n) = (positiveLevels.count, negativeLevels.count)
+            let drawnPositives = (0..<m).map { _ in positiveLevels[generator.index(below: m)] }
+            var negativesAt = [Int](repeating: 0, count: levelCount)
+            for _ in 0..<n { negativesAt[negativeLevels[generator.index(below: n)]] += 1 }
+            var below = [Int](repeating: 0, count: levelCount)
+            var running = 0
+            for level in 0..<levelCount {
+                below[level] = running
+                running += negativesAt[level]
+            }
+            var twiceWins = 0
+            for level in drawnPositives { twiceWins += 2 * below[level] + negativesAt[level] }
+            return Double(twiceWins) / Double(2 * m * n)
+        }
     }
 
     /// R's type-7 sample quantile: h = (k − 1)q, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
