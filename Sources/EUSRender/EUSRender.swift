@@ -1,1 +1,0 @@
-// EUSRender: see README.md, "Design".

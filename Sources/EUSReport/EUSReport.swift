@@ -1,1 +1,0 @@
-// EUSReport: see README.md, "Design".

@@ -1,0 +1,73 @@
+import EUSRender
+
+extension PageWriter {
+    /// A table with a bold header row, rules above and below, and zebra rows. Columns are
+    /// sized to their widest cell; when the table is wider than the page the font shrinks
+    /// (down to 6 pt) and text columns are then truncated with an ellipsis. Long tables
+    /// continue on the next page with the header repeated.
+    func table(_ table: ReportTable) {
+        var font = Font(size: 8)
+        var widths = columnWidths(table, font: font)
+        while widths.reduce(0, +) > content.width, font.size > 6 {
+            font = font.sized(font.size - 0.25)
+            widths = columnWidths(table, font: font)
+        }
+        let overflow = widths.reduce(0, +) - content.width
+        if overflow > 0, let widest = table.textColumns.max(by: { widths[$0] < widths[$1] }) {
+            widths[widest] -= overflow
+        }
+        // Spread spare width over the columns so the table spans the page.
+        let spare = content.width - widths.reduce(0, +)
+        if spare > 0 { widths = widths.map { $0 + spare / Double(widths.count) } }
+        let rowHeight = font.size * 1.65
+        if let caption = table.caption {
+            ensure(rowHeight * 3 + 14)
+            let bold = Font(size: 8.5, bold: true)
+            y += canvas.paragraph(caption, at: Point(x: content.minX, y: y), width: content.width, font: bold) + 3
+        }
+        ensure(rowHeight * 2)
+        drawRow(table.header, widths: widths, font: font.sized(font.size).bolded, height: rowHeight, table: table, header: true)
+        for (index, row) in table.rows.enumerated() {
+            if rowHeight > remaining {
+                newPage()
+                drawRow(table.header, widths: widths, font: font.bolded, height: rowHeight, table: table, header: true)
+            }
+            if index % 2 == 1 { canvas.rect(Rect(x: content.minX, y: y, width: content.width, height: rowHeight), fill: Ink.faint) }
+            drawRow(row, widths: widths, font: font, height: rowHeight, table: table, header: false)
+        }
+        canvas.line(from: Point(x: content.minX, y: y), to: Point(x: content.maxX, y: y), stroke: Stroke(Ink.axis, width: 0.6))
+        y += 4
+        if let note = table.note { paragraph(note, font: Font(size: 7.5, italic: true), color: Ink.secondary, after: 4) }
+        y += 6
+    }
+
+    private func columnWidths(_ table: ReportTable, font: Font) -> [Double] {
+        table.header.indices.map { column in
+            let cells = [table.header[column]] + table.rows.map { $0[column] }
+            return cells.map { canvas.measure($0, font: column == 0 ? font : font).width }.max()! + 10
+        }
+    }
+
+    private func drawRow(_ cells: [String], widths: [Double], font: Font, height: Double, table: ReportTable, header: Bool) {
+        if header {
+            canvas.line(from: Point(x: content.minX, y: y), to: Point(x: content.maxX, y: y), stroke: Stroke(Ink.axis, width: 0.6))
+        }
+        var x = content.minX
+        for (column, cell) in cells.enumerated() {
+            let width = widths[column]
+            let text = TextLayout.truncate(cell, font: font, width: width - 8, on: canvas)
+            let isText = table.textColumns.contains(column)
+            canvas.text(text, at: Point(x: isText ? x + 4 : x + width - 4, y: y + height / 2), font: font,
+                        align: isText ? .left : .right, baseline: .middle)
+            x += width
+        }
+        y += height
+        if header {
+            canvas.line(from: Point(x: content.minX, y: y), to: Point(x: content.maxX, y: y), stroke: Stroke(Ink.axis, width: 0.4))
+        }
+    }
+}
+
+extension Font {
+    var bolded: Font { Font(size: size, bold: true, italic: italic, monospace: monospace) }
+}

@@ -1,0 +1,130 @@
+import EUSRender
+import EUSStats
+
+extension ReportContext {
+    func hasFigure(_ name: String) -> Bool { figures.contains { $0.name == name } }
+
+    /// Every section's blocks, in `ReportSection.all` order.
+    public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
+        ReportSection.all.map { ($0, blocks(for: $0.id)) }
+    }
+
+    func blocks(for id: String) -> [ReportBlock] {
+        switch id {
+        case "summary": return summaryBlocks
+        case "data": return dataBlocks
+        case "metrics": return metricsBlocks
+        case "figures": return figureBlocks
+        case "paired-tests": return pairedBlocks
+        case "training": return trainingBlocks
+        case "gradcam": return galleryBlocks
+        case "audit": return auditBlocks
+        case "reproducibility": return reproducibilityBlocks
+        default: preconditionFailure("unknown section \(id)")
+        }
+    }
+
+    var summaryBlocks: [ReportBlock] {
+        var blocks: [ReportBlock] = [.paragraph(keyFindings), .table(summaryTable)]
+        blocks += caveats.map { .callout($0, warning: false) }
+        return blocks
+    }
+
+    var dataBlocks: [ReportBlock] {
+        var blocks: [ReportBlock] = []
+        if let e = input.evaluation, !e.counts.isEmpty {
+            let partitions = e.counts.keys.sorted { ($0 == "train" ? 0 : 1, $0) < ($1 == "train" ? 0 : 1, $1) }
+            let classes = [metrics.positiveClass, metrics.negativeClass]
+            let rows = partitions.map { p in [p.capitalized] + classes.map { "\(e.counts[p]?[$0] ?? 0)" } + ["\(e.counts[p]?.values.reduce(0, +) ?? 0)"] }
+            blocks.append(.paragraph("Each case is one EUS image with a reference-standard label (\(classes.joined(separator: " or "))). The cases were split once into a training and a validation set; both models were trained on the training set only and every number in this report comes from the validation set."))
+            blocks.append(.table(ReportTable(caption: "Cases per partition and class", header: ["Partition"] + classes + ["Total"], rows: rows)))
+        } else {
+            blocks.append(.paragraph("The input is a predictions file with \(metrics.n) cases (\(count(metrics.positiveClass)) \(metrics.positiveClass), \(count(metrics.negativeClass)) \(metrics.negativeClass)). How the cases were selected and split is not recorded in it."))
+        }
+        blocks.append(.figure(name: "flow", caption: "STARD-style flow of cases: selection, split and each model's calls on the validation set against the reference standard."))
+        return blocks
+    }
+
+    var metricsBlocks: [ReportBlock] {
+        var blocks: [ReportBlock] = [.paragraph("Sensitivity, specificity, PPV, NPV and accuracy with \(metrics.positiveClass) as the positive class, each with six 95% intervals. The study's convention is the Wald interval; Wilson is the recommended interval at small n (Newcombe 1998) and is the one the summary and the forest plot use.")]
+        blocks.append(.figure(name: "confusion", caption: "The 2×2 table of each model at the threshold: counts and row percentages."))
+        blocks += models.map { .table(intervalTable($0)) }
+        blocks.append(.table(otherMeasuresTable))
+        return blocks
+    }
+
+    var figureBlocks: [ReportBlock] {
+        [.figure(name: "forest", caption: "Forest plot: point estimates with Wilson 95% CIs (dark) and Wald 95% CIs (light)."),
+         .figure(name: "roc", caption: "ROC curves with the chance diagonal; dots mark each model's operating point at the threshold. AUC with DeLong 95% CI in the legend."),
+         .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with the number of cases per bin below.")]
+    }
+
+    var pairedBlocks: [ReportBlock] {
+        guard !metrics.comparisons.isEmpty else { return [.paragraph("Only one model was evaluated, so there is no paired comparison.")] }
+        var blocks: [ReportBlock] = [.paragraph("Both models classified the same cases, so they are compared with paired tests: DeLong's test for correlated ROC curves (DeLong et al. 1988) and McNemar's exact test on the cases where exactly one model was right.")]
+        for c in metrics.comparisons {
+            blocks += [.paragraph(pairedSentence(c)), .table(pairedTable(c)), .table(agreementTable(c))]
+        }
+        return blocks
+    }
+
+    var trainingBlocks: [ReportBlock] {
+        var blocks: [ReportBlock] = []
+        if let table = trainingTable { blocks.append(.table(table)) }
+        if hasFigure("training") {
+            blocks.append(.figure(name: "training", caption: "Training loss and accuracy per epoch on the training set."))
+        }
+        for config in input.configs { blocks.append(.preformatted(title: "\(ModelNames.display(config.model)) configuration", text: config.json)) }
+        if blocks.isEmpty {
+            blocks.append(.callout("No training details: the input has no eval.json, training histories or configurations.", warning: false))
+        }
+        return blocks
+    }
+
+    var galleryBlocks: [ReportBlock] {
+        guard input.images.hasOverlays else {
+            return [.callout("No Grad-CAM overlays: the input has no cams/ folder (a predictions CSV carries no images).", warning: false)]
+        }
+        let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
+        let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        return [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Probabilities are P(\(metrics.positiveClass)); ✓/✗ say whether the call was right."),
+                .cases(input.cases, audit: false), .caseTable]
+    }
+
+    var auditBlocks: [ReportBlock] {
+        let wrong = input.misclassified
+        guard !wrong.isEmpty else { return [.paragraph("No model misclassified any case.")] }
+        var blocks: [ReportBlock] = [.paragraph("\(wrong.count) of \(metrics.n) cases were misclassified by at least one model. Each panel shows the image, both overlays, both probabilities, the true label and whether the other model was right.")]
+        if !input.images.hasOverlays {
+            blocks.append(.callout("Images and Grad-CAM overlays are not available for this input; the audit lists the cases and probabilities only.", warning: false))
+        }
+        blocks.append(.cases(wrong, audit: true))
+        return blocks
+    }
+
+    var reproducibilityBlocks: [ReportBlock] {
+        var blocks: [ReportBlock] = [.keyValues(reproducibilityPairs), .table(timingTable)]
+        if let hashes = hashTable { blocks.append(.table(hashes)) } else {
+            blocks.append(.paragraph("Image digests are not available for this input (they are recorded in an evaluation folder's eval.json)."))
+        }
+        return blocks
+    }
+
+    /// The audit's words for one case: each model's probability and call, and whether the
+    /// other model was right.
+    func auditLines(_ item: ReportCase) -> [String] {
+        let correct = item.correct(threshold: metrics.threshold), calls = item.calls(threshold: metrics.threshold)
+        var lines = ["True class: \(item.label)"]
+        for (index, model) in models.enumerated() {
+            let call = calls[index] ? metrics.positiveClass : metrics.negativeClass
+            let others = models.indices.filter { $0 != index }
+            var line = "\(display(model)): P(\(metrics.positiveClass)) = \(MetricsText.decimal(item.probabilities[index], digits: 3)), called \(call), \(correct[index] ? "right" : "WRONG")"
+            if !correct[index], !others.isEmpty {
+                let right = others.filter { correct[$0] }.map { display(models[$0]) }
+                line += right.isEmpty ? "; the other model was wrong too" : "; \(right.joined(separator: ", ")) was right"
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}

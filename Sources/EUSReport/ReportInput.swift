@@ -1,0 +1,231 @@
+import EUSData
+import EUSStats
+import EUSSupport
+import Foundation
+
+/// One validation case as the report shows it.
+public struct ReportCase: Sendable {
+    public var id: String
+    /// The true class name.
+    public var label: String
+    public var isPositive: Bool
+    /// P(positive) per model, in the order of `MetricsDocument.models`.
+    public var probabilities: [Double]
+    /// The image as given in the predictions CSV's `path` column, resolved to a file.
+    public var imageURL: URL?
+
+    /// Each model's call at `threshold`: positive when P(positive) ≥ threshold.
+    public func calls(threshold: Double) -> [Bool] { probabilities.map { $0 >= threshold } }
+
+    public func correct(threshold: Double) -> [Bool] { calls(threshold: threshold).map { $0 == isPositive } }
+
+    /// True when at least one model got the case wrong.
+    public func misclassifiedByAny(threshold: Double) -> Bool { correct(threshold: threshold).contains(false) }
+}
+
+/// Everything a report is made from: the metrics, the cases, and (from an evaluation folder)
+/// the evaluation record, training histories, configurations and Grad-CAM overlays.
+public struct ReportInput {
+    public enum Kind: Sendable { case evaluationFolder, predictionsCSV }
+
+    public var source: URL
+    public var kind: Kind
+    public var metrics: MetricsDocument
+    public var cases: [ReportCase]
+    public var evaluation: EvaluationInfo?
+    public var histories: [TrainingHistory]
+    /// Each model's training configuration as pretty JSON text, by model name.
+    public var configs: [(model: String, json: String)]
+    /// The predictions CSV the metrics came from, copied into the report folder.
+    public var predictionsCSV: Data
+    public var images: ReportImages
+
+    public var modelNames: [String] { metrics.models.map(\.name) }
+    public var isSynthetic: Bool { evaluation?.synthetic ?? false }
+    public var threshold: Double { metrics.threshold }
+
+    public var misclassified: [ReportCase] { cases.filter { $0.misclassifiedByAny(threshold: threshold) } }
+
+    public init(source: URL, kind: Kind, metrics: MetricsDocument, cases: [ReportCase], evaluation: EvaluationInfo?,
+                histories: [TrainingHistory], configs: [(model: String, json: String)], predictionsCSV: Data,
+                images: ReportImages) {
+        self.source = source
+        self.kind = kind
+        self.metrics = metrics
+        self.cases = cases
+        self.evaluation = evaluation
+        self.histories = histories
+        self.configs = configs
+        self.predictionsCSV = predictionsCSV
+        self.images = images
+    }
+}
+
+extension ReportInput {
+    /// Options that change how the metrics are computed.
+    public struct Options: Sendable {
+        /// Overrides the threshold from `eval.json` (default 0.5).
+        public var threshold: Double?
+        public var positiveClass: String
+        public var bootstrapResamples: Int
+        public var seed: UInt64
+
+        public init(threshold: Double? = nil, positiveClass: String = "GIST", bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
+            self.threshold = threshold
+            self.positiveClass = positiveClass
+            self.bootstrapResamples = bootstrapResamples
+            self.seed = seed
+        }
+    }
+
+    /// Loads an evaluation folder (with `predictions.csv` and `eval.json`) or a predictions CSV.
+    public static func load(_ url: URL, options: Options = Options()) throws -> ReportInput {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw UserError("\(url.path): no such file or folder (expected an evaluation folder or a predictions CSV)")
+        }
+        return isFolder.boolValue ? try loadFolder(url, options: options) : try loadCSV(url, options: options)
+    }
+
+    static func loadCSV(_ url: URL, options: Options) throws -> ReportInput {
+        let csv = try CSVTable(contentsOf: url)
+        let table = try PredictionTable(csv: csv)
+        let threshold = options.threshold ?? 0.5
+        let source = options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
+            : "set to \(threshold) on the command line"
+        let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
+        return ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
+                           histories: [], configs: [], predictionsCSV: try readData(url),
+                           images: ReportImages(camFolder: nil))
+    }
+
+    static func loadFolder(_ folder: URL, options: Options) throws -> ReportInput {
+        let predictionsURL = folder.appendingPathComponent("predictions.csv")
+        let evalURL = folder.appendingPathComponent("eval.json")
+        guard FileManager.default.fileExists(atPath: predictionsURL.path) else {
+            throw UserError("\(folder.path): not an evaluation folder (no predictions.csv); give the folder that `eus-report evaluate` wrote, or a predictions CSV")
+        }
+        let evaluation = FileManager.default.fileExists(atPath: evalURL.path) ? try EvaluationInfo(contentsOf: evalURL) : nil
+        let csv = try CSVTable(contentsOf: predictionsURL)
+        let table = try PredictionTable(csv: csv)
+        let threshold = options.threshold ?? evaluation?.threshold ?? 0.5
+        let source: String
+        if options.threshold != nil {
+            source = "set to \(threshold) on the command line"
+        } else if let stated = evaluation?.thresholdSource {
+            source = stated
+        } else {
+            source = "fixed at \(MetricsText.decimal(threshold, digits: 2)) before evaluation"
+        }
+        let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        let dataRoot = evaluation?.dataRoot.map { URL(fileURLWithPath: $0, relativeTo: folder) }
+        let cases = makeCases(table, csv: csv, metrics: metrics, base: folder, dataRoot: dataRoot)
+        let histories = try metrics.models.compactMap { model -> TrainingHistory? in
+            let url = folder.appendingPathComponent("histories/\(model.name).csv")
+            return FileManager.default.fileExists(atPath: url.path) ? try TrainingHistory(contentsOf: url, model: model.name) : nil
+        }
+        let configs = metrics.models.compactMap { model -> (model: String, json: String)? in
+            let url = folder.appendingPathComponent("configs/\(model.name).json")
+            return FileManager.default.contents(atPath: url.path).map { (model.name, String(decoding: $0, as: UTF8.self)) }
+        }
+        let camFolder = folder.appendingPathComponent("cams")
+        let hasCams = FileManager.default.fileExists(atPath: camFolder.path)
+        return ReportInput(source: folder, kind: .evaluationFolder, metrics: metrics, cases: cases,
+                           evaluation: evaluation, histories: histories, configs: configs,
+                           predictionsCSV: try readData(predictionsURL),
+                           images: ReportImages(camFolder: hasCams ? camFolder : nil))
+    }
+
+    private static func computeMetrics(_ table: PredictionTable, threshold: Double, source: String,
+                                       options: Options) throws -> MetricsDocument {
+        guard threshold.isFinite, threshold >= 0, threshold <= 1 else {
+            throw UserError("threshold \(threshold) is outside [0, 1]")
+        }
+        return try MetricsComputer.compute(table, positiveClass: options.positiveClass, threshold: threshold,
+                                           thresholdSource: source, bootstrapResamples: options.bootstrapResamples,
+                                           seed: options.seed)
+    }
+
+    private static func makeCases(_ table: PredictionTable, csv: CSVTable, metrics: MetricsDocument,
+                                  base: URL, dataRoot: URL?) -> [ReportCase] {
+        let pathColumn = csv.header.firstIndex(of: "path")
+        let scores = metrics.models.map { model in table.models.first { $0.name == model.name }!.scores }
+        return table.caseIDs.indices.map { index in
+            let imageURL = pathColumn.flatMap { resolve(csv.rows[index][$0], base: base, dataRoot: dataRoot) }
+            return ReportCase(id: table.caseIDs[index], label: table.labels[index],
+                              isPositive: table.labels[index] == metrics.positiveClass,
+                              probabilities: scores.map { $0[index] }, imageURL: imageURL)
+        }
+    }
+
+    /// An image path from the CSV: absolute, or relative to the CSV's folder or the data root.
+    private static func resolve(_ path: String, base: URL, dataRoot: URL?) -> URL? {
+        let path = path.trimmingCharacters(in: .whitespaces)
+        guard !path.isEmpty else { return nil }
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        for folder in [base, dataRoot].compactMap({ $0 }) {
+            let candidate = folder.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    private static func readData(_ url: URL) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw UserError("\(url.path): cannot read the file (missing or unreadable)")
+        }
+        return data
+    }
+}
+
+/// Case images and Grad-CAM overlays, decoded on first use and scaled down to at most
+/// `maximumSide` pixels for the report.
+public final class ReportImages {
+    public let camFolder: URL?
+    public let maximumSide: Int
+    private var cache: [String: RGBImage?] = [:]
+
+    public init(camFolder: URL?, maximumSide: Int = 320) {
+        self.camFolder = camFolder
+        self.maximumSide = maximumSide
+    }
+
+    public var hasOverlays: Bool { camFolder != nil }
+
+    public func image(for item: ReportCase) -> RGBImage? {
+        item.imageURL.flatMap { load($0) }
+    }
+
+    /// The overlay `cams/<model>/<case_id>.png`, or nil when absent or unreadable.
+    public func overlay(model: String, caseID: String) -> RGBImage? {
+        camFolder.flatMap { load($0.appendingPathComponent(model).appendingPathComponent("\(caseID).png")) }
+    }
+
+    private func load(_ url: URL) -> RGBImage? {
+        if let cached = cache[url.path] { return cached }
+        let image = (try? ImageDecoder.decode(url)).map { ReportImages.shrink($0.rgbImage(), maximumSide: maximumSide) }
+        cache[url.path] = image
+        return image
+    }
+
+    /// Box-filter downscaling by an integer factor so the longer side is ≤ `maximumSide`.
+    static func shrink(_ image: RGBImage, maximumSide: Int) -> RGBImage {
+        let factor = (max(image.width, image.height) + maximumSide - 1) / maximumSide
+        guard factor > 1 else { return image }
+        let width = image.width / factor, height = image.height / factor
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                for c in 0..<3 {
+                    var sum = 0
+                    for dy in 0..<factor {
+                        for dx in 0..<factor { sum += Int(image.pixels[((y * factor + dy) * image.width + x * factor + dx) * 3 + c]) }
+                    }
+                    pixels[(y * width + x) * 3 + c] = UInt8(sum / (factor * factor))
+                }
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+}
