@@ -11,18 +11,20 @@ enum DataSteps {
         let dataset = try Dataset.load(data, positive: positiveClass)
         let split = try given.map { try Split.read($0, for: dataset) }
             ?? Split.stratified(dataset, ratio: settings.ratio, seed: settings.seed)
-        try checkBothPartitions(split, dataset: dataset, source: given?.path ?? "the split")
+        try checkBothPartitions(split, dataset: dataset, source: given?.path ?? "the split", validationMinimum: 2)
         try checkDecodable(dataset)
         try split.write(to: url, for: dataset)
         log("split: " + split.summary(for: dataset).replacingOccurrences(of: "\n", with: "; "))
     }
 
-    /// Each partition must hold cases of both classes, or training or the statistics are void.
-    static func checkBothPartitions(_ split: Split, dataset: Dataset, source: String) throws {
+    /// Each partition must hold cases of both classes, or training or the statistics are void;
+    /// the evaluation's DeLong variance needs at least 2 validation cases of each class.
+    static func checkBothPartitions(_ split: Split, dataset: Dataset, source: String, validationMinimum: Int = 1) throws {
         for partition in Split.Partition.allCases {
+            let minimum = partition == .validation ? validationMinimum : 1
             let counts = split.classCounts(partition, of: dataset)
-            if let empty = counts.firstIndex(of: 0) {
-                throw UserError("\(source): no \(dataset.classNames[empty]) case in the \(partition.rawValue) partition (\(dataset.cases.count) cases are too few to split at this ratio)")
+            if let index = counts.firstIndex(where: { $0 < minimum }) {
+                throw UserError("\(source): \(counts[index]) \(dataset.classNames[index]) case(s) in the \(partition.rawValue) partition, at least \(minimum) needed (\(dataset.cases.count) cases are too few to split at this ratio)")
             }
         }
     }

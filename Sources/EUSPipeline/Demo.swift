@@ -57,7 +57,9 @@ public enum Demo {
         try Pipeline.checkWritable(job.out)
         var gist = job.preset.gist, lm = job.preset.lm
         if let cases = job.cases {
-            guard cases >= 8 else { throw UserError("--cases must be at least 8 (the split needs cases of both classes in both partitions), got \(cases)") }
+            guard cases >= 20 else {
+                throw UserError("--cases must be at least 20 (the evaluation needs 2 validation cases of each class), got \(cases)")
+            }
             gist = (cases + 1) / 2
             lm = cases / 2
         }

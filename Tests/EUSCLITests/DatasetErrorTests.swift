@@ -68,7 +68,7 @@ final class DatasetErrorTests: CLITestCase {
     }
 
     func testUnreadableImageIsNamed() throws {
-        try makeDataset("data", gist: 6, lm: 6)
+        try makeDataset("data", gist: 10, lm: 10)
         try write("\u{89}PNG\r\n\u{1A}\n truncated", to: "data/LM/l3.png")
         let result = try CLI.run(["run", path("data"), "--out", path("report")] + tiny.dropFirst(2))
         assertFails(result, with: "l3.png")

@@ -4,7 +4,7 @@ import XCTest
 /// `demo` at the tiniest settings: the report's files, the closing summary, reproducibility,
 /// Ctrl-C leaving the previous report intact, and `--resume`.
 final class DemoTests: CLITestCase {
-    static let tiny = ["--cases", "12", "--synth-size", "48", "--image-size", "32", "--epochs", "1",
+    static let tiny = ["--cases", "20", "--synth-size", "48", "--image-size", "32", "--epochs", "1",
                        "--width", "8", "--batch-size", "4"]
 
     func demo(_ out: String, _ extra: [String] = []) throws -> CLI.Result {
@@ -38,7 +38,7 @@ final class DemoTests: CLITestCase {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 6, result.stdout)
         XCTAssertTrue(lines.first?.contains(path("output/demo/report.html")) ?? false, result.stdout)
-        XCTAssertTrue(lines[1].hasPrefix("Data: 12 cases"), lines[1])
+        XCTAssertTrue(lines[1].hasPrefix("Data: 20 cases"), lines[1])
         XCTAssertTrue(lines[2].hasPrefix("resnet34: accuracy"), lines[2])
         XCTAssertTrue(lines[3].hasPrefix("resnet50: accuracy"), lines[3])
         XCTAssertTrue(lines[4].hasPrefix("resnet34 vs resnet50"), lines[4])
@@ -55,10 +55,10 @@ final class DemoTests: CLITestCase {
         XCTAssertEqual(data?["synthetic"] as? Bool, true, file: file, line: line)
         XCTAssertEqual(data?["positive_class"] as? String, "GIST", file: file, line: line)
         let counts = data?["counts"] as? [String: [String: Int]]
-        XCTAssertEqual(counts?["train"]?["GIST"], 5, file: file, line: line)
-        XCTAssertEqual(counts?["validation"]?["LM"], 1, file: file, line: line)
+        XCTAssertEqual(counts?["train"]?["GIST"], 8, file: file, line: line)
+        XCTAssertEqual(counts?["validation"]?["LM"], 2, file: file, line: line)
         let digests = data?["image_sha256"] as? [String: String]
-        XCTAssertEqual(digests?.count, 12, file: file, line: line)
+        XCTAssertEqual(digests?.count, 20, file: file, line: line)
         XCTAssertTrue(digests?.values.allSatisfy { $0.count == 64 } ?? false, file: file, line: line)
         let models = json?["models"] as? [[String: Any]]
         XCTAssertEqual(models?.map { $0["name"] as? String }, ["resnet34", "resnet50"], file: file, line: line)
@@ -78,10 +78,10 @@ final class DemoTests: CLITestCase {
                      "configs/resnet34.json", "configs/resnet50.json"] {
             XCTAssertTrue(listing.contains(name), "\(folder) lacks \(name)", file: file, line: line)
         }
-        XCTAssertEqual(listing.filter { $0.hasPrefix("cams/resnet34/") }.count, 4, "2 validation cases × (.npy, .png)", file: file, line: line)
+        XCTAssertEqual(listing.filter { $0.hasPrefix("cams/resnet34/") }.count, 8, "4 validation cases × (.npy, .png)", file: file, line: line)
         let predictions = try csvRows("\(folder)/predictions.csv")
         XCTAssertEqual(Array(predictions.header.prefix(4)), ["case_id", "label", "resnet34", "resnet50"], file: file, line: line)
-        XCTAssertEqual(predictions.rows.count, 2, file: file, line: line)
+        XCTAssertEqual(predictions.rows.count, 4, file: file, line: line)
     }
 
     /// The same seed on the same machine gives the same metrics.json, byte for byte.
@@ -104,6 +104,9 @@ final class DemoTests: CLITestCase {
         let metricsBefore = try Data(contentsOf: url("out/metrics.json"))
 
         let longer = ["--epochs", "40"]
+        // Only the report at `out` must survive; the finished run's work folder goes, so that
+        // the checkpoint waited for below is the new run's.
+        try FileManager.default.removeItem(at: url("out.work"))
         let process = Process()
         process.executableURL = try CLI.binary()
         process.arguments = ["demo", "--out", path("out")] + Self.tiny + longer

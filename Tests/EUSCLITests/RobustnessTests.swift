@@ -38,7 +38,7 @@ final class RobustnessTests: CLITestCase {
     }
 
     func testNonFiniteLossNamesEpochAndBatch() throws {
-        try makeDataset("data", gist: 6, lm: 6)
+        try makeDataset("data", gist: 10, lm: 10)
         let result = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--lr", "1e30",
                                   "--width", "8", "--image-size", "32", "--epochs", "2", "--batch-size", "2", "--no-augment"])
         assertFails(result, with: "the training loss became")
@@ -62,7 +62,7 @@ final class RobustnessTests: CLITestCase {
     /// The disk fills while the evaluation folder and the report are written: simulated with a
     /// file-size limit (`ulimit -f`), under which every write past the limit fails with EFBIG.
     func testWriteFailureLeavesNoPartialOutput() throws {
-        try makeDataset("data", gist: 6, lm: 6)
+        try makeDataset("data", gist: 10, lm: 10)
         try FileManager.default.createDirectory(at: url("report"), withIntermediateDirectories: true)
         try write("previous report", to: "report/report.html")
         let args = (["run", path("data"), "--out", path("report"), "--arch", "resnet18"] + Self.tiny).joined(separator: " ")
