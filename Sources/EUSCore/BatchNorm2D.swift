@@ -54,26 +54,28 @@ public final class BatchNorm2D {
 
     @discardableResult
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        // x: (N, C, H, W), y: (N, C, H, W)
-        precondition(x.shape.count == 4 && x.shape[1] == channels,
-                     "BatchNorm2D: expected (N, \(channels), H, W), got \(x.shape)")
-        input = x
-        trained = training
-        output.resize(to: x.shape)
-        let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
-        let m = n * plane
-        if training {
-            precondition(m > 1, "BatchNorm2D: train mode needs more than one value per channel, got \(x.shape)")
-            batchStatistics(x, images: n, plane: plane)
-            batchesTracked += 1
-        } else {
-            for c in 0..<channels {
-                mean[c] = runningMean[c]
-                inverseStd[c] = 1 / (runningVar[c] + epsilon).squareRoot()
+        Profiler.measure("bn forward") {
+            // x: (N, C, H, W), y: (N, C, H, W)
+            precondition(x.shape.count == 4 && x.shape[1] == channels,
+                         "BatchNorm2D: expected (N, \(channels), H, W), got \(x.shape)")
+            input = x
+            trained = training
+            output.resize(to: x.shape)
+            let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
+            let m = n * plane
+            if training {
+                precondition(m > 1, "BatchNorm2D: train mode needs more than one value per channel, got \(x.shape)")
+                batchStatistics(x, images: n, plane: plane)
+                batchesTracked += 1
+            } else {
+                for c in 0..<channels {
+                    mean[c] = runningMean[c]
+                    inverseStd[c] = 1 / (runningVar[c] + epsilon).squareRoot()
+                }
             }
+            normalise(x, images: n, plane: plane)
+            return output
         }
-        normalise(x, images: n, plane: plane)
-        return output
     }
 
     /// Sets `mean`/`inverseStd` from the batch (two passes, Double sums) and updates the running
@@ -134,38 +136,40 @@ public final class BatchNorm2D {
     ///
     /// `dx` may be the same tensor as `dy` (the gradient is then computed in place).
     public func backward(_ dy: Tensor, inputGradient dx: Tensor) {
-        guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
-        precondition(dy.shape == x.shape, "BatchNorm2D: dy \(dy.shape) does not match x \(x.shape)")
-        let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
-        if dx !== dy { dx.resize(to: x.shape) }
-        let m = Double(n * plane)
-        let channels = channels, training = trained
-        let (gamma, dgamma, dbeta) = (weight.value.data, weight.grad.data, bias.grad.data)
-        mean.withUnsafeBufferPointer { mean in
-            inverseStd.withUnsafeBufferPointer { inverseStd in
-                Parallel.forRanges(channels, costPerItem: 3 * n * plane) { range in
-                    for c in range {
-                        let (mu, inv) = (mean[c], inverseStd[c])
-                        var sumDy: Double = 0, sumDyXhat: Double = 0
-                        for image in 0..<n {
-                            let offset = (image * channels + c) * plane
-                            let (g, source) = (dy.data + offset, x.data + offset)
-                            for i in 0..<plane {
-                                sumDy += Double(g[i])
-                                sumDyXhat += Double(g[i] * ((source[i] - mu) * inv))
+        Profiler.measure("bn backward") {
+            guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
+            precondition(dy.shape == x.shape, "BatchNorm2D: dy \(dy.shape) does not match x \(x.shape)")
+            let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
+            if dx !== dy { dx.resize(to: x.shape) }
+            let m = Double(n * plane)
+            let channels = channels, training = trained
+            let (gamma, dgamma, dbeta) = (weight.value.data, weight.grad.data, bias.grad.data)
+            mean.withUnsafeBufferPointer { mean in
+                inverseStd.withUnsafeBufferPointer { inverseStd in
+                    Parallel.forRanges(channels, costPerItem: 3 * n * plane) { range in
+                        for c in range {
+                            let (mu, inv) = (mean[c], inverseStd[c])
+                            var sumDy: Double = 0, sumDyXhat: Double = 0
+                            for image in 0..<n {
+                                let offset = (image * channels + c) * plane
+                                let (g, source) = (dy.data + offset, x.data + offset)
+                                for i in 0..<plane {
+                                    sumDy += Double(g[i])
+                                    sumDyXhat += Double(g[i] * ((source[i] - mu) * inv))
+                                }
                             }
-                        }
-                        dgamma[c] += Float(sumDyXhat)
-                        dbeta[c] += Float(sumDy)
-                        let scale = gamma[c] * inv
-                        let meanDy = training ? Float(sumDy / m) : 0
-                        let meanDyXhat = training ? Float(sumDyXhat / m) : 0
-                        for image in 0..<n {
-                            let offset = (image * channels + c) * plane
-                            let (g, source, target) = (dy.data + offset, x.data + offset, dx.data + offset)
-                            for i in 0..<plane {
-                                let xhat = (source[i] - mu) * inv
-                                target[i] = scale * (g[i] - meanDy - xhat * meanDyXhat)
+                            dgamma[c] += Float(sumDyXhat)
+                            dbeta[c] += Float(sumDy)
+                            let scale = gamma[c] * inv
+                            let meanDy = training ? Float(sumDy / m) : 0
+                            let meanDyXhat = training ? Float(sumDyXhat / m) : 0
+                            for image in 0..<n {
+                                let offset = (image * channels + c) * plane
+                                let (g, source, target) = (dy.data + offset, x.data + offset, dx.data + offset)
+                                for i in 0..<plane {
+                                    let xhat = (source[i] - mu) * inv
+                                    target[i] = scale * (g[i] - meanDy - xhat * meanDyXhat)
+                                }
                             }
                         }
                     }

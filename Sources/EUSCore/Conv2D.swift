@@ -48,36 +48,70 @@ public final class Conv2D {
 
     /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
+    ///
+    /// A batch of at least `Parallel.threadCount` images is split by images, each thread
+    /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
+    /// each GEMM by rows instead.
     @discardableResult
     public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil) -> Tensor {
-        // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
-        precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
-                     "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
-        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
-        let (oh, ow) = (outputSize(h), outputSize(wd))
-        precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
-        input = x
-        output.resize(to: [n, outputChannels, oh, ow])
-        let weights = (w ?? weight.value).data
-        let biasValues = w == nil ? bias?.value.data : b?.data
-        let rows = inputChannels * kernelSize * kernelSize, columns = oh * ow
-        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
-        if !isPointwise { workspace.columns.resize(to: [rows, columns]) }
-        for image in 0..<n {
-            let source = x.data + image * inputPlane
-            let col: UnsafeMutablePointer<Float>
-            if isPointwise {
-                col = source
-            } else {
-                col = workspace.columns.data
-                Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
-                             kernel: kernelSize, stride: stride, padding: padding)
+        Profiler.measure("conv forward") {
+            // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
+            precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
+                         "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
+            GEMM.useCallerThreadOnly
+            let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
+            let (oh, ow) = (outputSize(h), outputSize(wd))
+            precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
+            input = x
+            output.resize(to: [n, outputChannels, oh, ow])
+            let weights = (w ?? weight.value).data
+            let geometry = Geometry(conv: self, height: h, width: wd)
+            let byImage = n >= Parallel.threadCount
+            workspace.prepare(threads: byImage ? Parallel.threadCount : 1, columns: isPointwise ? 0 : geometry.columnCount)
+            let y = output.data
+            Parallel.forChunks(byImage ? n : 1) { chunk, range in
+                for image in byImage ? range : 0..<n {
+                    let col = lowered(x.data + image * geometry.inputPlane, geometry, scratch: chunk, parallel: !byImage)
+                    let target = y + image * geometry.outputPlane
+                    if byImage {
+                        GEMM.multiply(target, weights, col, m: outputChannels, n: geometry.columns, k: geometry.rows)
+                    } else {
+                        GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: geometry.columns, k: geometry.rows)
+                    }
+                }
             }
-            GEMM.multiply(output.data + image * outputPlane, weights, col,
-                          m: outputChannels, n: columns, k: rows)
+            if let biasValues = w == nil ? bias?.value.data : b?.data {
+                addBias(biasValues, count: n * outputChannels, plane: geometry.columns)
+            }
+            return output
         }
-        if let biasValues { addBias(biasValues, count: n * outputChannels, plane: columns) }
-        return output
+    }
+
+    /// Sizes of one image's im2col product.
+    struct Geometry {
+        let rows, columns, inputPlane, outputPlane: Int
+        let channels, height, width, kernel, stride, padding: Int
+        init(conv: Conv2D, height: Int, width: Int) {
+            let (oh, ow) = (conv.outputSize(height), conv.outputSize(width))
+            rows = conv.inputChannels * conv.kernelSize * conv.kernelSize
+            columns = oh * ow
+            inputPlane = conv.inputChannels * height * width
+            outputPlane = conv.outputChannels * columns
+            (channels, self.height, self.width) = (conv.inputChannels, height, width)
+            (kernel, stride, padding) = (conv.kernelSize, conv.stride, conv.padding)
+        }
+        var columnCount: Int { rows * columns }
+    }
+
+    /// The im2col matrix of one image: the image itself for a pointwise convolution, else
+    /// lowered into the scratch of `chunk`.
+    private func lowered(_ source: UnsafeMutablePointer<Float>, _ g: Geometry, scratch chunk: Int,
+                         parallel: Bool) -> UnsafeMutablePointer<Float> {
+        if isPointwise { return source }
+        let col = workspace.columns[chunk].data
+        Im2Col.lower(col, source, channels: g.channels, height: g.height, width: g.width,
+                     kernel: g.kernel, stride: g.stride, padding: g.padding, parallel: parallel)
+        return col
     }
 
     private func addBias(_ bias: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
@@ -101,45 +135,58 @@ public final class Conv2D {
     ///   - accumulateParameterGradients: false when only dx is wanted (Grad-CAM).
     public func backward(_ dy: Tensor, inputGradient dx: Tensor?, weight w: Tensor? = nil,
                          accumulateParameterGradients: Bool = true) {
-        guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
-        precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
-        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
-        let columns = dy.shape[2] * dy.shape[3]
-        let rows = inputChannels * kernelSize * kernelSize
-        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
-        let weights = (w ?? weight.value).data
-        dx?.resize(to: x.shape)
-        if !isPointwise {
-            workspace.columns.resize(to: [rows, columns])
-            workspace.columnGradient.resize(to: [rows, columns])
-        }
-        for image in 0..<n {
-            let gradient = dy.data + image * outputPlane
-            if accumulateParameterGradients {
-                let source = x.data + image * inputPlane
-                var col = source
-                if !isPointwise {
-                    col = workspace.columns.data
-                    Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
-                                 kernel: kernelSize, stride: stride, padding: padding)
+        Profiler.measure("conv backward") {
+            guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
+            precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
+            GEMM.useCallerThreadOnly
+            let n = x.shape[0]
+            let g = Geometry(conv: self, height: x.shape[2], width: x.shape[3])
+            let weights = (w ?? weight.value).data
+            dx?.resize(to: x.shape)
+            let byImage = n >= Parallel.threadCount
+            let threads = byImage ? Parallel.threadCount : 1
+            workspace.prepare(threads: threads, columns: isPointwise ? 0 : g.columnCount,
+                              weightGradient: accumulateParameterGradients ? weight.value.count : 0)
+            Parallel.forChunks(byImage ? n : 1) { chunk, range in
+                // Thread 0 accumulates into the gradient itself, the others into scratch.
+                let dW = chunk == 0 ? weight.grad.data : workspace.weightGradients[chunk].data
+                for image in byImage ? range : 0..<n {
+                    let gradient = dy.data + image * g.outputPlane
+                    if accumulateParameterGradients {
+                        let col = lowered(x.data + image * g.inputPlane, g, scratch: chunk, parallel: !byImage)
+                        // dW (OC, rows) += dy_n (OC, cols) * col_n^T (cols, rows)
+                        if byImage {
+                            GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: g.rows, k: g.columns, beta: 1)
+                        } else {
+                            GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: g.rows, k: g.columns, beta: 1)
+                        }
+                    }
+                    guard let dx else { continue }
+                    let target = dx.data + image * g.inputPlane
+                    // dcol (rows, cols) = w^T (rows, OC) * dy_n (OC, cols)
+                    let dcol = isPointwise ? target : workspace.columnGradients[chunk].data
+                    if byImage {
+                        GEMM.multiply(dcol, weights, transposeA: true, gradient, m: g.rows, n: g.columns, k: outputChannels)
+                    } else {
+                        GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: g.rows, n: g.columns, k: outputChannels)
+                    }
+                    if !isPointwise {
+                        Im2Col.raise(target, dcol, channels: g.channels, height: g.height, width: g.width,
+                                     kernel: g.kernel, stride: g.stride, padding: g.padding, parallel: !byImage)
+                    }
                 }
-                // dW (OC, rows) += dy_n (OC, cols) * col_n^T (cols, rows)
-                GEMM.multiply(weight.grad.data, gradient, col, transposeB: true,
-                              m: outputChannels, n: rows, k: columns, beta: 1)
             }
-            guard let dx else { continue }
-            let target = dx.data + image * inputPlane
-            // dcol (rows, cols) = w^T (rows, OC) * dy_n (OC, cols)
-            let dcol = isPointwise ? target : workspace.columnGradient.data
-            GEMM.multiply(dcol, weights, transposeA: true, gradient,
-                          m: rows, n: columns, k: outputChannels)
-            if !isPointwise {
-                Im2Col.raise(target, dcol, channels: inputChannels, height: h, width: wd,
-                             kernel: kernelSize, stride: stride, padding: padding)
+            if accumulateParameterGradients {
+                for chunk in 1..<max(threads, 1) { add(workspace.weightGradients[chunk], into: weight.grad) }
+                if let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: g.columns) }
             }
         }
-        if accumulateParameterGradients, let bias {
-            accumulateBiasGradient(bias.grad, dy, images: n, plane: columns)
+    }
+
+    private func add(_ source: Tensor, into target: Tensor) {
+        let (s, t) = (source.data, target.data)
+        Parallel.forRanges(target.count) { range in
+            for i in range { t[i] += s[i] }
         }
     }
 
@@ -156,22 +203,45 @@ public final class Conv2D {
 }
 
 /// Scratch matrices shared by the convolutions of one network: only one convolution runs at a
-/// time, so one im2col buffer (and one for its gradient) sized for the largest layer suffices.
+/// time, so one im2col matrix (and one for its gradient, and one weight gradient) per thread,
+/// sized for the largest layer, suffices. They grow on demand and are never shrunk.
 public final class ConvolutionWorkspace {
-    let columns = Tensor(shape: [0])
-    let columnGradient = Tensor(shape: [0])
+    var columns: [Tensor] = []
+    var columnGradients: [Tensor] = []
+    /// Per-thread weight gradients (index 0 unused: thread 0 writes the parameter's gradient).
+    var weightGradients: [Tensor] = []
+
     public init() {}
+
+    func prepare(threads: Int, columns count: Int, weightGradient weights: Int = 0) {
+        while columns.count < threads {
+            columns.append(Tensor(shape: [0]))
+            columnGradients.append(Tensor(shape: [0]))
+            weightGradients.append(Tensor(shape: [0]))
+        }
+        for t in 0..<threads {
+            if count > 0 {
+                columns[t].resize(to: [count])
+                columnGradients[t].resize(to: [count])
+            }
+            if t > 0 && weights > 0 {
+                weightGradients[t].resize(to: [weights])
+                weightGradients[t].fill(0)
+            }
+        }
+    }
 }
 
 /// The im2col lowering and its adjoint (col2im), for one image.
 enum Im2Col {
     /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0.
     static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
+                      parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
         let rows = channels * kernel * kernel
-        Parallel.forRanges(rows, costPerItem: oh * ow) { range in
+        Parallel.forRanges(rows, costPerItem: parallel ? oh * ow : 0) { range in
             for row in range {
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
                 let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
@@ -200,10 +270,11 @@ enum Im2Col {
     /// x (C, H, W) <- sum of the col (C*K*K, OH*OW) entries that read each pixel: the adjoint
     /// of `lower`. x is overwritten.
     static func raise(_ x: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>,
-                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
+                      parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
-        Parallel.forRanges(channels, costPerItem: kernel * kernel * oh * ow) { range in
+        Parallel.forRanges(channels, costPerItem: parallel ? kernel * kernel * oh * ow : 0) { range in
             for c in range {
                 let plane = x + c * height * width
                 plane.update(repeating: 0, count: height * width)

@@ -1,0 +1,197 @@
+import XCTest
+@testable import EUSCore
+
+/// Central finite differences against every layer's backward, on small random shapes.
+///
+/// The probe loss is L = sum_i y_i * r_i for a fixed random r, so dL/dy = r. Layers compute in
+/// float32; L is summed in Double. With step h = 1e-2 on O(1) inputs, the central difference
+/// has truncation error O(h^2 * |f'''|) ~ 1e-4 and float32 rounding error about
+/// 6e-8 * sum|y_i r_i| / h ~ 1e-4 for these sizes, so a relative tolerance of 2e-3 on the
+/// gradient's scale (max |analytic|) separates correct gradients from wrong ones (a wrong index
+/// or a missing term is an O(1) relative error). Max pooling and ReLU are checked away from
+/// their kinks (inputs separated by more than h).
+final class FiniteDifferenceTests: XCTestCase {
+    private var random = SeededRandom(seed: 42)
+
+    private func randomTensor(_ shape: [Int], scale: Float = 1) -> Tensor {
+        let t = Tensor(shape: shape)
+        for i in 0..<t.count { t[i] = random.normal(std: scale) }
+        return t
+    }
+
+    private func probe(_ y: Tensor, _ r: Tensor) -> Double {
+        (0..<y.count).reduce(0.0) { $0 + Double(y[$1]) * Double(r[$1]) }
+    }
+
+    /// Checks d(probe)/d(values) numerically against `analytic`, perturbing `values` in place.
+    private func check(_ name: String, _ values: Tensor, analytic: Tensor, h: Float = 1e-2,
+                       tolerance: Float = 2e-3, loss: () -> Double, line: UInt = #line) {
+        XCTAssertEqual(values.count, analytic.count, name, line: line)
+        let scale = max(analytic.maxAbs, 1e-6)
+        var worst: Float = 0
+        for i in 0..<values.count {
+            let saved = values[i]
+            values[i] = saved + h
+            let plus = loss()
+            values[i] = saved - h
+            let minus = loss()
+            values[i] = saved
+            let numeric = Float((plus - minus) / Double(2 * h))
+            worst = max(worst, abs(numeric - analytic[i]) / scale)
+        }
+        XCTAssertLessThanOrEqual(worst, tolerance, "\(name): worst relative error \(worst)", line: line)
+    }
+
+    func testConv2DGradients() {
+        for (k, s, p, bias) in [(3, 1, 1, false), (3, 2, 1, true), (1, 1, 0, true), (1, 2, 0, false), (7, 2, 3, false), (2, 3, 0, true)] {
+            let conv = Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: k, stride: s, padding: p, bias: bias)
+            for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal(std: 0.5) }
+            if let b = conv.bias { for i in 0..<b.value.count { b.value[i] = random.normal() } }
+            let x = randomTensor([2, 3, 9, 8])
+            let y = conv.forward(x)
+            let r = randomTensor(y.shape)
+            let dx = Tensor(shape: [0])
+            conv.backward(r, inputGradient: dx)
+            let loss = { self.probe(conv.forward(x), r) }
+            let label = "conv k\(k) s\(s) p\(p)"
+            check("\(label) dx", x, analytic: dx, loss: loss)
+            check("\(label) dW", conv.weight.value, analytic: conv.weight.grad, loss: loss)
+            if let b = conv.bias { check("\(label) db", b.value, analytic: b.grad, loss: loss) }
+        }
+    }
+
+    /// The im2col convolution against the defining sum.
+    func testConv2DForwardMatchesDirectSum() {
+        let conv = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: 1, bias: true)
+        for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
+        for i in 0..<3 { conv.bias!.value[i] = random.normal() }
+        let x = randomTensor([2, 2, 7, 6])
+        let y = conv.forward(x)
+        XCTAssertEqual(y.shape, [2, 3, 4, 3])
+        for n in 0..<2 { for o in 0..<3 { for i in 0..<4 { for j in 0..<3 {
+            var sum = Double(conv.bias!.value[o])
+            for c in 0..<2 { for p in 0..<3 { for q in 0..<3 {
+                let (h, w) = (i * 2 - 1 + p, j * 2 - 1 + q)
+                if h >= 0 && h < 7 && w >= 0 && w < 6 {
+                    sum += Double(conv.weight.value[((o * 2 + c) * 3 + p) * 3 + q]) * Double(x[((n * 2 + c) * 7 + h) * 6 + w])
+                }
+            } } }
+            XCTAssertEqual(Double(y[((n * 3 + o) * 4 + i) * 3 + j]), sum, accuracy: 1e-5)
+        } } } }
+    }
+
+    func testBatchNormGradientsInTrainAndEvalMode() {
+        for training in [true, false] {
+            let bn = BatchNorm2D(channels: 3)
+            for c in 0..<3 {
+                bn.weight.value[c] = 0.5 + random.uniform(0, 1)
+                bn.bias.value[c] = random.normal()
+                bn.runningMean[c] = random.normal(std: 0.3)
+                bn.runningVar[c] = 0.5 + random.uniform(0, 1)
+            }
+            let x = randomTensor([2, 3, 4, 5], scale: 2)
+            let y = bn.forward(x, training: training)
+            let r = randomTensor(y.shape)
+            let dx = Tensor(shape: [0])
+            bn.backward(r, inputGradient: dx)
+            // The perturbed forwards must not move the running statistics used in eval mode.
+            let (mean, variance) = (bn.runningMean.copy(), bn.runningVar.copy())
+            let loss = { () -> Double in
+                let value = self.probe(bn.forward(x, training: training), r)
+                bn.runningMean.assign(mean); bn.runningVar.assign(variance)
+                return value
+            }
+            check("bn train=\(training) dx", x, analytic: dx, loss: loss)
+            check("bn train=\(training) dgamma", bn.weight.value, analytic: bn.weight.grad, loss: loss)
+            check("bn train=\(training) dbeta", bn.bias.value, analytic: bn.bias.grad, loss: loss)
+        }
+    }
+
+    /// In-place backward (dx is dy) gives the same gradient.
+    func testBatchNormBackwardInPlace() {
+        let bn = BatchNorm2D(channels: 2)
+        let x = randomTensor([3, 2, 3, 3])
+        bn.forward(x, training: true)
+        let r = randomTensor(x.shape)
+        let separate = Tensor(shape: [0])
+        bn.backward(r, inputGradient: separate)
+        let inPlace = r.copy()
+        bn.backward(inPlace, inputGradient: inPlace)
+        XCTAssertEqual(inPlace.scalars, separate.scalars)
+    }
+
+    /// Running statistics: momentum 0.1, unbiased variance, against a direct computation.
+    func testBatchNormRunningStatistics() {
+        let bn = BatchNorm2D(channels: 1)
+        let x = Tensor(shape: [2, 1, 1, 2], scalars: [1, 2, 3, 6])
+        bn.forward(x, training: true)
+        XCTAssertEqual(bn.runningMean[0], 0.9 * 0 + 0.1 * 3, accuracy: 1e-6)
+        XCTAssertEqual(bn.runningVar[0], 0.9 * 1 + 0.1 * (14.0 / 3), accuracy: 1e-6)  // sum sq dev 14, n-1 = 3
+        XCTAssertEqual(bn.batchesTracked, 1)
+        // y = (x - 3) / sqrt(3.5 + eps) with the biased variance 14/4.
+        XCTAssertEqual(bn.output[3], 3 / (3.5 + 1e-5).squareRoot(), accuracy: 1e-5)
+    }
+
+    func testReLUGradient() {
+        let x = randomTensor([2, 3, 4, 4])
+        for i in 0..<x.count where abs(x[i]) < 0.05 { x[i] = 0.5 }   // away from the kink
+        let r = randomTensor(x.shape)
+        let y = x.copy(); ReLU.forward(y)
+        let dx = r.copy(); ReLU.backward(dx, output: y)
+        check("relu", x, analytic: dx, loss: { let y = x.copy(); ReLU.forward(y); return self.probe(y, r) })
+    }
+
+    func testMaxPoolGradient() {
+        let pool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
+        // Distinct values spaced 0.1 apart: no ties within the step h.
+        let x = Tensor(shape: [2, 2, 7, 6])
+        var values = (0..<x.count).map { Float($0) * 0.1 }
+        values.shuffle(using: &random)
+        for i in 0..<x.count { x[i] = values[i] }
+        let y = pool.forward(x)
+        XCTAssertEqual(y.shape, [2, 2, 4, 3])
+        let r = randomTensor(y.shape)
+        let dx = Tensor(shape: [0])
+        pool.backward(r, inputGradient: dx)
+        check("maxpool", x, analytic: dx, loss: { self.probe(pool.forward(x), r) })
+    }
+
+    func testGlobalAveragePoolGradient() {
+        let pool = GlobalAveragePool()
+        let x = randomTensor([2, 3, 3, 4])
+        let y = pool.forward(x)
+        let r = randomTensor(y.shape)
+        let dx = Tensor(shape: [0])
+        pool.backward(r, inputGradient: dx)
+        check("avgpool", x, analytic: dx, loss: { self.probe(pool.forward(x), r) })
+    }
+
+    func testLinearGradients() {
+        let linear = Linear(inputFeatures: 5, outputFeatures: 3)
+        for i in 0..<15 { linear.weight.value[i] = random.normal() }
+        for i in 0..<3 { linear.bias.value[i] = random.normal() }
+        let x = randomTensor([4, 5])
+        let r = randomTensor(linear.forward(x).shape)
+        let dx = Tensor(shape: [0])
+        linear.backward(r, inputGradient: dx)
+        let loss = { self.probe(linear.forward(x), r) }
+        check("linear dx", x, analytic: dx, loss: loss)
+        check("linear dW", linear.weight.value, analytic: linear.weight.grad, loss: loss)
+        check("linear db", linear.bias.value, analytic: linear.bias.grad, loss: loss)
+    }
+
+    func testSoftmaxCrossEntropyGradientAndValue() {
+        let logits = randomTensor([3, 4], scale: 2)
+        let labels = [2, 0, 3]
+        let (loss, dLogits) = softmaxCrossEntropy(logits: logits, labels: labels)
+        var expected: Double = 0
+        for n in 0..<3 {
+            let row = (0..<4).map { Double(logits[n * 4 + $0]) }
+            expected += log(row.map(exp).reduce(0, +)) - row[labels[n]]
+        }
+        XCTAssertEqual(Double(loss), expected / 3, accuracy: 1e-6)
+        check("cross-entropy", logits, analytic: dLogits, h: 1e-3, loss: {
+            Double(softmaxCrossEntropy(logits: logits, labels: labels).loss)
+        })
+    }
+}
