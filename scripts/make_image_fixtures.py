@@ -58,4 +58,13 @@ png_sized("/tmp/jpeg_source_rgb.png", JW, JH, 2, rgb)
 png_sized("/tmp/jpeg_source_gray.png", JW, JH, 0, [bytes(smooth(x, y, 0) for x in range(JW)) for y in range(JH)])
 subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-quality", "95", "-sampling-factor", "1x1", f"{out}/rgb.jpg"], check=True)
 subprocess.run(["convert", "/tmp/jpeg_source_gray.png", "-quality", "95", "-colorspace", "Gray", f"{out}/gray.jpg"], check=True)
+
+
+# Adam7-interlaced PNG and progressive JPEG of the same pixels (decoders must undo both).
+subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-interlace", "PNG", "-define", "png:exclude-chunks=date,time", f"{out}/interlaced.png"], check=True)
+subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-quality", "95", "-sampling-factor", "1x1",
+                "-interlace", "JPEG", f"{out}/progressive.jpg"], check=True)
 print("written to", out)
+# CMYK JPEG: refused with a clear message.
+subprocess.run(["convert", "/tmp/jpeg_source_rgb.png", "-colorspace", "CMYK", "-quality", "90", f"{out}/cmyk.jpg"], check=True)
+print("cmyk written")

@@ -97,14 +97,16 @@ public struct AugmentationDraw: Codable, Equatable, Sendable {
                 let sy = sinT * dx + cosT * dy + cy + oy - 0.5
                 let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
                 let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
-                for c in 0..<3 {
-                    func at(_ i: Int, _ j: Int) -> Float {
-                        (i >= 0 && i < width && j >= 0 && j < height) ? x[c * plane + j * width + i] : 0
-                    }
-                    let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
-                    let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
-                    y[c * outPlane + v * cw + u] = top * (1 - fy) + bottom * fy
+                // The four neighbours with their bilinear weights; outside the image counts as 0.
+                let o = v * cw + u
+                func add(_ i: Int, _ j: Int, _ weight: Float) {
+                    guard i >= 0 && i < width && j >= 0 && j < height && weight != 0 else { return }
+                    for c in 0..<3 { y[c * outPlane + o] += weight * x[c * plane + j * width + i] }
                 }
+                add(x0, y0, (1 - fx) * (1 - fy))
+                add(x0 + 1, y0, fx * (1 - fy))
+                add(x0, y0 + 1, (1 - fx) * fy)
+                add(x0 + 1, y0 + 1, fx * fy)
             }
         }
         return (y, ch, cw)

@@ -18,24 +18,24 @@ extension Dataset {
         var rows: [(id: String, path: URL, relative: String, label: String, mask: URL?, patient: String?)] = []
         for (index, row) in table.rows.enumerated() {
             let line = CSVTable.lineNumber(ofRow: index)
-            let where_ = "\(url.path) line \(line)"
+            let place = "\(url.path) line \(line)"
             let id = row[idColumn].trimmingCharacters(in: .whitespaces)
             let relative = row[pathColumn].trimmingCharacters(in: .whitespaces)
             let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
             for (name, value) in [("case_id", id), ("path", relative), ("label", label)] where value.isEmpty {
-                throw UserError("\(where_): empty \(name)")
+                throw UserError("\(place): empty \(name)")
             }
-            if let first = seen[id] { throw UserError("\(where_): duplicate case id '\(id)' (first on line \(first))") }
+            if let first = seen[id] { throw UserError("\(place): duplicate case id '\(id)' (first on line \(first))") }
             seen[id] = line
             let path = resolve(relative, against: base)
             guard FileManager.default.fileExists(atPath: path.path) else {
-                throw UserError("\(where_): image file '\(relative)' of case '\(id)' does not exist (\(path.path))")
+                throw UserError("\(place): image file '\(relative)' of case '\(id)' does not exist (\(path.path))")
             }
             var mask: URL? = nil
             if let maskColumn, case let value = row[maskColumn].trimmingCharacters(in: .whitespaces), !value.isEmpty {
                 mask = resolve(value, against: base)
                 guard FileManager.default.fileExists(atPath: mask!.path) else {
-                    throw UserError("\(where_): mask file '\(value)' of case '\(id)' does not exist")
+                    throw UserError("\(place): mask file '\(value)' of case '\(id)' does not exist")
                 }
             }
             let patient = patientColumn.map { row[$0].trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }

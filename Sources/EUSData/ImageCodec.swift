@@ -23,13 +23,16 @@ public enum ImageDecoder {
     public static func decode(_ data: Data, source: String) throws -> DecodedImage {
         var image = cimageio_image()
         var message = [CChar](repeating: 0, count: 256)
+        var format = ""
         let status: Int32 = data.withUnsafeBytes { raw -> Int32 in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let base = bytes.baseAddress else { return -2 }
             if cimageio_is_png(base, bytes.count) != 0 {
+                format = "PNG"
                 return cimageio_decode_png(base, bytes.count, &image, &message, message.count)
             }
             if cimageio_is_jpeg(base, bytes.count) != 0 {
+                format = "JPEG"
                 return cimageio_decode_jpeg(base, bytes.count, &image, &message, message.count)
             }
             return -2
@@ -39,7 +42,7 @@ public enum ImageDecoder {
         }
         guard status == 0, let samples = image.samples else {
             let reason = String(cString: message)
-            throw UserError("\(source): cannot decode the image (\(reason)); supported: \(supportedFormats)")
+            throw UserError("\(source): cannot decode the \(format) image, the file is corrupt or truncated (\(reason)); supported: \(supportedFormats)")
         }
         defer { cimageio_free(samples) }
         let width = Int(image.width), height = Int(image.height), channels = Int(image.channels)

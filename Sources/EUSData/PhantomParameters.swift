@@ -21,6 +21,8 @@ public struct PhantomParameters: Codable, Equatable, Sendable {
     public var layerFractions: [Double]
     public var eccentricity: Double
     public var vessels: Int
+    /// An adjacent organ (liver, spleen or pancreas-like parenchyma) in the far field.
+    public var adjacentOrgan: Bool
     /// Overall gain (dB) and displayed dynamic range (dB).
     public var gainDB: Double
     public var dynamicRangeDB: Double
@@ -55,7 +57,7 @@ extension PhantomParameters {
         "scanner", "atypical", "lesion_angle_deg", "semi_axis_along_px", "semi_axis_across_px",
         "centre_depth_px", "origin_layer", "lobulation", "irregularity", "echo_level", "heterogeneity",
         "hyperechoic_foci", "cystic_spaces", "halo", "wall_radius_px", "wall_thickness_px",
-        "vessels", "gain_db", "dynamic_range_db",
+        "vessels", "adjacent_organ", "gain_db", "dynamic_range_db",
     ]
 
     public var manifestFields: [String] {
@@ -63,7 +65,7 @@ extension PhantomParameters {
         return [scanner.rawValue, atypical ? "1" : "0", f(lesionAngleDegrees), f(semiAxisAlong), f(semiAxisAcross),
                 f(centreDepth), String(originLayer), f(lobulation), f(irregularity), f(echoLevel), f(heterogeneity),
                 String(hyperechoicFoci), String(cysticSpaces), f(halo), f(wallRadius), f(wallThickness),
-                String(vessels), f(gainDB), f(dynamicRangeDB)]
+                String(vessels), adjacentOrgan ? "1" : "0", f(gainDB), f(dynamicRangeDB)]
     }
 }
 
@@ -86,11 +88,12 @@ extension PhantomParameters {
         }
         let scanner: Scanner = random.chance(0.65) ? .radial : .linear
         let geometry = PhantomGeometry(scanner, size: size)
-        let wallRadius = geometry.innerRadius + (scanner == .radial ? random.uniform(30, 46) : random.uniform(36, 60)) * s
+        let wallRadius = geometry.innerRadius + (scanner == .radial ? random.uniform(30, 46) : random.uniform(34, 54)) * s
         let wallThickness = random.uniform(15, 20) * s
         var fractions = [0.15, 0.19, 0.27, 0.23, 0.16].map { $0 * random.uniform(0.85, 1.15) }
         let total = fractions.reduce(0, +)
         fractions = fractions.map { $0 / total }
+        let angleDegrees = scanner == .radial ? random.uniform(-180, 180) : random.uniform(-10, 10)
         var along = feature(22...38, 12...24) * s
         var across = along * feature(0.78...1.0, 0.55...0.78)
         let fromSecondLayer = !isGIST && !atypical && random.chance(0.25)
@@ -98,22 +101,32 @@ extension PhantomParameters {
         let layerTop = fractions.prefix(originLayer - 1).reduce(0, +) * wallThickness
         let layerMid = layerTop + fractions[originLayer - 1] * wallThickness / 2
         var outward = fromSecondLayer ? random.uniform(0.1, 0.4) : random.uniform(0.0, 0.65)
-        // Keep the mass inside the field of view, and its bulge into the lumen clear of the transducer.
-        let room = geometry.maxRadius - wallRadius - 4 * s
-        let farthest = layerMid + (outward + 1.15) * across
-        if farthest > room {
-            let shrink = room / farthest
-            along *= shrink
-            across *= shrink
-        }
+        // Fit the mass (whose lobulated border reaches at most 1.4 semi-axes) in the scan: its
+        // bulge into the lumen clear of the transducer, its far side inside the field of view,
+        // and (linear) its sides inside the sector.
         let maxBulge = 0.5 * (wallRadius - geometry.innerRadius)
-        outward = max(outward, (across - maxBulge - layerMid) / across)
+        let room = geometry.maxRadius - wallRadius - 4 * s
+        if scanner == .linear {
+            let halfAngle = geometry.thetaRange.upperBound - abs(angleDegrees) * .pi / 180 - 0.04
+            let limit = halfAngle * wallRadius / 1.45
+            if along > limit { across *= limit / along; along = limit }
+        }
+        while true {
+            let lowest = (across - maxBulge - layerMid) / across
+            let highest = (room - layerMid) / across - 1.45
+            if lowest <= highest {
+                outward = min(max(outward, lowest), highest)
+                break
+            }
+            along *= 0.95
+            across *= 0.95
+        }
         return PhantomParameters(
             caseID: caseID, label: isGIST ? "GIST" : "LM", scanner: scanner, atypical: atypical,
             wallRadius: wallRadius, wallThickness: wallThickness, layerFractions: fractions,
-            eccentricity: random.uniform(0, 0.12), vessels: random.index(4),
+            eccentricity: random.uniform(0, 0.12), vessels: random.index(4), adjacentOrgan: random.chance(0.5),
             gainDB: random.uniform(-3, 3), dynamicRangeDB: random.uniform(46, 54),
-            lesionAngleDegrees: scanner == .radial ? random.uniform(-180, 180) : random.uniform(-14, 14),
+            lesionAngleDegrees: angleDegrees,
             semiAxisAlong: along, semiAxisAcross: across,
             centreDepth: layerMid + outward * across, originLayer: originLayer,
             lobulation: feature(0.07...0.16, 0.0...0.025), irregularity: feature(0.015...0.04, 0.0...0.006),

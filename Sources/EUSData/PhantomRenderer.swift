@@ -39,7 +39,7 @@ public enum PhantomRenderer {
                 let (r, theta) = scene.geometry.polar(x: Double(x) + 0.5, y: Double(y) + 0.5)
                 guard scene.geometry.inFieldOfView(r: r, theta: theta) else { continue }
                 let (t, d) = scene.wallCoordinates(r: r, theta: theta)
-                if scene.lesionRadius(t: t, d: d).relative < 1 { pixels[y * size + x] = 255 }
+                if scene.lesionRadius(t: t, d: d) < 1 { pixels[y * size + x] = 255 }
             }
         }
         return GrayImage(width: size, height: size, pixels: pixels)

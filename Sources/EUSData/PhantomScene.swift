@@ -12,8 +12,13 @@ import Foundation
 struct PhantomScene {
     let p: PhantomParameters
     let geometry: PhantomGeometry
+    /// Image size / 256: lengths tuned at 256 px scale with it.
     let scale: Double
+    /// Echo levels of the five layers: hyperechoic interface and mucosa, hypoechoic deep
+    /// mucosa (muscularis mucosae), hyperechoic submucosa, hypoechoic muscularis propria,
+    /// hyperechoic serosa/adventitia.
     let layerLevels: [Double]
+    /// Depths of the layer boundaries below the luminal surface: 0, …, wall thickness.
     let boundaries: [Double]
     let tissueNoise: ValueNoise
     /// Fine lobular texture of the surrounding fat.
@@ -23,8 +28,12 @@ struct PhantomScene {
     let foci: [(t: Double, d: Double, radius: Double, level: Double)]
     let cysts: [(t: Double, d: Double, radius: Double)]
     let vessels: [(x: Double, y: Double, radius: Double)]
+    /// The adjacent organ: its direction, angular half-width, depth of its capsule at the
+    /// centre, and echo level.
+    let organ: (theta: Double, halfWidth: Double, depth: Double, level: Double)?
     let eccentricityAngle: Double
     let phi: Double
+    /// Depths of the top and bottom of the lesion's layer of origin.
     let originTop: Double, originBottom: Double
 
     static let waterLevel = 0.0
@@ -78,6 +87,14 @@ struct PhantomScene {
             if along < p.semiAxisAlong * 1.6 + radius { return nil }
             return (x, y, radius)
         }
+        // Opposite the lesion (radial) or at the far field (linear), beyond the wall.
+        let organTheta = p.scanner == .radial ? phi + .pi + random.uniform(-1, 1) : random.uniform(-0.3, 0.3)
+        let organHalfWidth = p.scanner == .radial ? random.uniform(0.5, 1.0) : 1.0
+        let organDepth = p.scanner == .radial
+            ? p.wallRadius + p.wallThickness + random.uniform(6, 22) * scale
+            : max(p.wallRadius + p.centreDepth + 1.3 * p.semiAxisAcross + 8 * scale, g.maxRadius - random.uniform(40, 70) * scale)
+        let organLevel = random.uniform(0.30, 0.40)
+        organ = p.adjacentOrgan ? (organTheta, organHalfWidth, organDepth, organLevel) : nil
     }
 
     /// Radians wrapped to (−π, π].
@@ -97,16 +114,17 @@ struct PhantomScene {
         (PhantomScene.wrap(theta - phi) * p.wallRadius, r - surfaceRadius(theta))
     }
 
-    /// Lesion membership: `(rho / border, rho, psi)` in normalised lesion coordinates; inside
-    /// when the first value is below 1.
-    func lesionRadius(t: Double, d: Double) -> (relative: Double, rho: Double, psi: Double) {
+    /// Lesion membership: ρ / border(ψ), where (ρ, ψ) are polar coordinates in the lesion's
+    /// normalised frame `(t / a, (d − d_c) / b)` and `border(ψ) = 1 + Σ A_k cos(kψ + φ_k)`;
+    /// inside when below 1. (The border never exceeds 1.4, so ρ > 1.6 is outside.)
+    func lesionRadius(t: Double, d: Double) -> Double {
         let u = t / p.semiAxisAlong, v = (d - p.centreDepth) / p.semiAxisAcross
         let rho = (u * u + v * v).squareRoot()
-        if rho > 1.6 { return (rho, rho, 0) }
+        if rho > 1.6 { return rho }
         let psi = atan2(v, u)
         var border = 1.0
         for lobe in lobes { border += lobe.amplitude * cos(lobe.k * psi + lobe.phase) }
-        return (rho / border, rho, psi)
+        return rho / border
     }
 
     /// Half-width of the lesion's draping ellipse at arc length t (0 beyond it).
@@ -121,22 +139,20 @@ struct PhantomScene {
         let (t, d) = wallCoordinates(r: r, theta: theta)
         let lesion = lesionRadius(t: t, d: d)
         // Anti-aliased lesion edge, about 0.7 px wide.
-        let edgePixels = (1 - lesion.relative) * min(p.semiAxisAlong, p.semiAxisAcross)
+        let edgePixels = (1 - lesion) * min(p.semiAxisAlong, p.semiAxisAcross)
         let coverage = min(max(edgePixels / 0.7 + 0.5, 0), 1)
         var level = 0.0, attenuation = tissueAttenuation
         if coverage < 1 {
             (level, attenuation) = background(r: r, theta: theta, t: t, d: d)
         }
         if coverage > 0 {
-            let (inside, insideAttenuation) = lesionEcho(t: t, d: d, relative: lesion.relative, lesion.psi, lesion.rho)
+            let (inside, insideAttenuation) = lesionEcho(t: t, d: d, relative: lesion)
             level = level * (1 - coverage) + inside * coverage
             attenuation = attenuation * (1 - coverage) + insideAttenuation * coverage
         }
-        if geometry.scanner == .radial {
-            // Ring-down rings just outside the transducer.
-            let x = (r - geometry.innerRadius) / scale
-            if x >= 0 && x < 14 { level = max(level, 0.62 * exp(-x / 5) * (0.55 + 0.45 * cos(2 * .pi * x / 3.5))) }
-        }
+        // Ring-down: reverberation bands just in front of the transducer face.
+        let x = (r - geometry.innerRadius) / scale
+        if x >= 0 && x < 14 { level = max(level, 0.62 * exp(-x / 5) * (0.55 + 0.45 * cos(2 * .pi * x / 3.5))) }
         return (level, attenuation)
     }
 
@@ -164,6 +180,9 @@ struct PhantomScene {
             let edge = distance - vessel.radius
             if edge < -1 { tissue = PhantomScene.waterLevel } else if edge < 1.2 * scale + 0.8 { tissue = 0.8 }
         }
+        if let organ {
+            tissue = organEcho(organ, r: r, theta: theta, tissue: tissue, x: x / size, y: y / size)
+        }
         // Five layers then tissue, joined by 0.6 px ramps.
         let levels = [PhantomScene.waterLevel] + layerLevels + [tissue]
         var level = levels[0]
@@ -174,8 +193,20 @@ struct PhantomScene {
         return (level, PhantomScene.tissueAttenuation / scale)
     }
 
+    /// The organ's homogeneous parenchyma behind a bright capsule whose depth curves gently
+    /// with angle; outside its angular extent the tissue is unchanged.
+    private func organEcho(_ organ: (theta: Double, halfWidth: Double, depth: Double, level: Double),
+                           r: Double, theta: Double, tissue: Double, x: Double, y: Double) -> Double {
+        let offset = PhantomScene.wrap(theta - organ.theta) / organ.halfWidth
+        guard abs(offset) < 1 else { return tissue }
+        let capsule = organ.depth + 0.35 * organ.depth * offset * offset
+        let distance = r - capsule
+        if abs(distance) < 0.8 * scale + 0.4 { return 0.72 }
+        return distance > 0 ? organ.level + 0.03 * fatNoise.value(x, y) : tissue
+    }
+
     /// Inside the lesion: base level, texture, halo, foci and cysts.
-    private func lesionEcho(t: Double, d: Double, relative: Double, _ psi: Double, _ rho: Double) -> (Double, Double) {
+    private func lesionEcho(t: Double, d: Double, relative: Double) -> (Double, Double) {
         let u = t / p.semiAxisAlong, v = (d - p.centreDepth) / p.semiAxisAcross
         var level = p.echoLevel + p.heterogeneity * lesionNoise.value(u * 0.5 + 0.5, v * 0.5 + 0.5)
         let rim = min(max((relative - 0.74) / 0.2, 0), 1)
@@ -219,10 +250,11 @@ struct PhantomGeometry {
             maxRadius = 0.485 * s
             thetaRange = -Double.pi...Double.pi
         case .linear:
-            (originX, originY) = (s / 2, -0.14 * s)
+            // A 76° sector that fits the image (0.8 sin 0.66 < 0.5), centred vertically.
+            (originX, originY) = (s / 2, 0.03 * s)
             innerRadius = 0.18 * s
-            maxRadius = 1.0 * s
-            thetaRange = -0.52...0.52
+            maxRadius = 0.8 * s
+            thetaRange = -0.66...0.66
         }
     }
 

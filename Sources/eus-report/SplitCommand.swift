@@ -22,7 +22,7 @@ struct SplitCommand: ParsableCommand {
         validation); train, predict and evaluate take it with --split.
 
         Example:
-          eus-report split data/phantom --out data/phantom-split.csv --ratio 0.8 --seed 1
+          eus-report split data/phantom --out data/split.csv --ratio 0.8 --seed 1
         """
     )
 

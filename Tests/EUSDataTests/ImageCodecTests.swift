@@ -74,6 +74,20 @@ final class ImageCodecTests: XCTestCase {
         }
     }
 
+    func testInterlacedPNGAndProgressiveJPEG() throws {
+        let interlaced = try ImageDecoder.decode(fixture("interlaced.png"))
+        let progressive = try ImageDecoder.decode(fixture("progressive.jpg"))
+        for y in 0..<24 {
+            for x in 0..<32 {
+                for c in 0..<3 {
+                    let i = (y * 32 + x) * interlaced.channels + c
+                    XCTAssertEqual(Int(interlaced.samples[i]), 3 * x + 3 * y + 40 * c)
+                    XCTAssertLessThanOrEqual(abs(Int(progressive.samples[(y * 32 + x) * 3 + c]) - (3 * x + 3 * y + 40 * c)), 6)
+                }
+            }
+        }
+    }
+
     func testPNGEncoderRoundTripsAndWritesPHYs() throws {
         let rgb = RGBImage(width: 7, height: 3, pixels: (0..<63).map { UInt8($0 * 4 % 256) })
         let data = try PNGCodec.encode(rgb, dotsPerInch: 300)
@@ -114,5 +128,6 @@ final class ImageCodecTests: XCTestCase {
             assertThrows(try ImageDecoder.decode(url), containing: fragments)
         }
         assertThrows(try ImageDecoder.decode(folder.appendingPathComponent("missing.png")), containing: ["missing.png", "cannot read"])
+        assertThrows(try ImageDecoder.decode(fixture("cmyk.jpg")), containing: ["cmyk.jpg", "CMYK JPEG is not supported"])
     }
 }

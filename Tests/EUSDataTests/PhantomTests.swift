@@ -54,36 +54,42 @@ final class PhantomTests: XCTestCase {
         XCTAssertEqual([image.width, image.height, image.channels, image.bitDepth], [48, 48, 1, 8])
     }
 
-    /// Each mask is non-empty, inside the field of view, contains the lesion's centre, and
-    /// the lesion is darker on average than the wall around it.
+    /// Each mask is non-empty, the whole lesion lies inside the field of view (its border is
+    /// tested at every pixel, in the field of view or not), the mask contains the lesion's
+    /// centre, and the lesion is darker on average than the wall around it.
     func testMasksCoverEachLesion() throws {
-        let settings = Phantom.Settings(gist: 12, lm: 12, size: 128, seed: 5)
-        for c in Phantom.generate(settings) {
-            let p = c.parameters, scene = PhantomScene(p, size: settings.size)
-            let g = scene.geometry
-            var inside: [Double] = [], wall: [Double] = []
-            for y in 0..<settings.size {
-                for x in 0..<settings.size {
-                    let (r, theta) = g.polar(x: Double(x) + 0.5, y: Double(y) + 0.5)
-                    let masked = c.mask.pixels[y * settings.size + x] == 255
-                    XCTAssert(c.mask.pixels[y * settings.size + x] == 0 || masked)
-                    if masked {
-                        XCTAssert(g.inFieldOfView(r: r, theta: theta), "\(p.caseID): mask outside the field of view")
-                        inside.append(Double(c.image.pixels[y * settings.size + x]))
-                    }
-                    let (t, d) = scene.wallCoordinates(r: r, theta: theta)
-                    let near = abs(t) < 2 * p.semiAxisAlong
-                    if near && !masked && d >= 0 && d <= p.wallThickness && scene.lesionRadius(t: t, d: d).relative > 1.3 {
-                        wall.append(Double(c.image.pixels[y * settings.size + x]))
-                    }
+        for (size, seed) in [(128, UInt64(5)), (64, UInt64(6))] {
+            let settings = Phantom.Settings(gist: 12, lm: 12, size: size, seed: seed)
+            for c in Phantom.generate(settings) { try checkLesion(c, size: size) }
+        }
+    }
+
+    func checkLesion(_ c: Phantom.Case, size: Int) throws {
+        let p = c.parameters, scene = PhantomScene(p, size: size)
+        let g = scene.geometry
+        var inside: [Double] = [], wall: [Double] = []
+        for y in 0..<size {
+            for x in 0..<size {
+                let (r, theta) = g.polar(x: Double(x) + 0.5, y: Double(y) + 0.5)
+                let (t, d) = scene.wallCoordinates(r: r, theta: theta)
+                let lesion = scene.lesionRadius(t: t, d: d)
+                let value = c.mask.pixels[y * size + x]
+                XCTAssert(value == 0 || value == 255)
+                XCTAssertEqual(value == 255, lesion < 1, "\(p.caseID): mask and lesion disagree at (\(x), \(y))")
+                if lesion < 1 {
+                    XCTAssert(g.inFieldOfView(r: r, theta: theta), "\(p.caseID): lesion outside the field of view at (\(x), \(y))")
+                    inside.append(Double(c.image.pixels[y * size + x]))
+                }
+                if abs(t) < 2 * p.semiAxisAlong && lesion > 1.3 && d >= 0 && d <= p.wallThickness && g.inFieldOfView(r: r, theta: theta) {
+                    wall.append(Double(c.image.pixels[y * size + x]))
                 }
             }
-            XCTAssertGreaterThan(inside.count, 20, "\(p.caseID): mask too small")
-            let lesionMean = inside.reduce(0, +) / Double(inside.count), wallMean = wall.reduce(0, +) / Double(wall.count)
-            XCTAssertLessThan(lesionMean, wallMean, "\(p.caseID): lesion \(lesionMean) not darker than the wall \(wallMean)")
-            let (cx, cy) = g.cartesian(r: scene.surfaceRadius(scene.phi) + p.centreDepth, theta: scene.phi)
-            XCTAssertEqual(c.mask.pixels[Int(cy) * settings.size + Int(cx)], 255, "\(p.caseID): centre outside the mask")
         }
+        XCTAssertGreaterThan(inside.count, size / 8, "\(p.caseID): mask too small")
+        let lesionMean = inside.reduce(0, +) / Double(inside.count), wallMean = wall.reduce(0, +) / Double(wall.count)
+        XCTAssertLessThan(lesionMean, wallMean, "\(p.caseID): lesion \(lesionMean) not darker than the wall \(wallMean)")
+        let (cx, cy) = g.cartesian(r: scene.surfaceRadius(scene.phi) + p.centreDepth, theta: scene.phi)
+        XCTAssertEqual(c.mask.pixels[Int(cy) * size + Int(cx)], 255, "\(p.caseID): centre outside the mask")
     }
 
     /// The classes differ as DESIGN.md says: GISTs are larger and more heterogeneous.
