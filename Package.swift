@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
-        .testTarget(name: "EUSReportTests", dependencies: ["EUSReport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),
     ],
     swiftLanguageModes: [.v5]

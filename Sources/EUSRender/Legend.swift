@@ -29,12 +29,23 @@ public struct Legend {
         return Size(width: padding * 2 + keyWidth + 4 + labelWidth, height: padding * 2 + Double(entries.count) * rowHeight())
     }
 
-    /// Draws the legend inside `area` at `corner`, shrinking the font when it would not fit.
-    public func draw(on canvas: Canvas, in area: Rect, corner: Corner, inset: Double = 3) {
+    /// The legend made to fit `width`: the font shrinks (not below 6.5 pt), then the longest
+    /// labels are shortened with an ellipsis.
+    public func fitted(width: Double, on canvas: Canvas) -> Legend {
         var legend = self
-        while legend.font.size > 6, legend.size(on: canvas).width > area.width - 2 * inset {
+        while legend.font.size > 6.5, legend.size(on: canvas).width > width {
             legend.font = legend.font.sized(legend.font.size - 0.25)
         }
+        let labelWidth = width - padding * 2 - keyWidth - 4
+        if legend.size(on: canvas).width > width {
+            legend.entries = legend.entries.map { ($0.symbol, TextLayout.truncate($0.label, font: legend.font, width: labelWidth, on: canvas)) }
+        }
+        return legend
+    }
+
+    /// Draws the legend inside `area` at `corner`, fitted to the area's width.
+    public func draw(on canvas: Canvas, in area: Rect, corner: Corner, inset: Double = 3) {
+        let legend = fitted(width: area.width - 2 * inset, on: canvas)
         let size = legend.size(on: canvas)
         let x: Double, y: Double
         switch corner {
@@ -63,6 +74,20 @@ public struct Legend {
     public func rowWidth(on canvas: Canvas, spacing: Double = 10) -> Double {
         entries.map { keyWidth + 4 + canvas.measure($0.label, font: font).width }.reduce(0, +)
             + spacing * Double(max(0, entries.count - 1))
+    }
+
+    /// The legend made to fit `width` when laid out in one row: the font shrinks (not below
+    /// 6.5 pt), then every label is shortened to an equal share of the width.
+    public func fittedRow(width: Double, on canvas: Canvas, spacing: Double = 10) -> Legend {
+        var legend = self
+        while legend.font.size > 6.5, legend.rowWidth(on: canvas, spacing: spacing) > width {
+            legend.font = legend.font.sized(legend.font.size - 0.25)
+        }
+        if legend.rowWidth(on: canvas, spacing: spacing) > width, !entries.isEmpty {
+            let share = (width - spacing * Double(entries.count - 1)) / Double(entries.count) - keyWidth - 4
+            legend.entries = legend.entries.map { ($0.symbol, TextLayout.truncate($0.label, font: legend.font, width: share, on: canvas)) }
+        }
+        return legend
     }
 
     /// Draws the entries side by side on one line, without a box, starting at `origin`

@@ -4,9 +4,28 @@ import EUSStats
 extension ReportContext {
     func hasFigure(_ name: String) -> Bool { figures.contains { $0.name == name } }
 
+    /// True when there is anything to show as a picture: overlays or case images.
+    var hasCaseImages: Bool { input.images.hasOverlays || input.cases.contains { $0.imageURL != nil } }
+
     /// Every section's blocks, in `ReportSection.all` order.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
         ReportSection.all.map { ($0, blocks(for: $0.id)) }
+    }
+
+    /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
+    public var figureNumbers: [String: Int] {
+        var numbers: [String: Int] = [:]
+        for (_, blocks) in sections {
+            for case .figure(let name, _) in blocks where numbers[name] == nil && hasFigure(name) {
+                numbers[name] = numbers.count + 1
+            }
+        }
+        return numbers
+    }
+
+    /// "Figure 4 (roc)." or "Figure (roc)." when the figure is not shown.
+    func figureLabel(_ name: String, numbers: [String: Int]) -> String {
+        numbers[name].map { "Figure \($0) (\(name))." } ?? "Figure (\(name))."
     }
 
     func blocks(for id: String) -> [ReportBlock] {
@@ -83,18 +102,20 @@ extension ReportContext {
 
     var galleryBlocks: [ReportBlock] {
         guard input.images.hasOverlays else {
-            return [.callout("No Grad-CAM overlays: the input has no cams/ folder (a predictions CSV carries no images).", warning: false)]
+            return [.callout("No Grad-CAM overlays: the input has no cams/ folder (a predictions CSV carries no images).", warning: false), .caseTable]
         }
         let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
         let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        return [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Probabilities are P(\(metrics.positiveClass)); ✓/✗ say whether the call was right."),
-                .cases(input.cases, audit: false), .caseTable]
+        var blocks: [ReportBlock] = [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Probabilities are P(\(metrics.positiveClass)); ✓/✗ say whether the call was right.")]
+        if let table = localisationTable { blocks.append(.table(table)) }
+        return blocks + [.cases(input.cases, audit: false), .caseTable]
     }
 
     var auditBlocks: [ReportBlock] {
         let wrong = input.misclassified
         guard !wrong.isEmpty else { return [.paragraph("No model misclassified any case.")] }
-        var blocks: [ReportBlock] = [.paragraph("\(wrong.count) of \(metrics.n) cases were misclassified by at least one model. Each panel shows the image, both overlays, both probabilities, the true label and whether the other model was right.")]
+        let shows = hasCaseImages ? "Each panel shows the image, every model's overlay and probability, the true label and whether the other model was right." : "Each entry gives the true label, every model's probability and call, and whether the other model was right."
+        var blocks: [ReportBlock] = [.paragraph("\(wrong.count) of \(metrics.n) cases were misclassified by at least one model. " + shows)]
         if !input.images.hasOverlays {
             blocks.append(.callout("Images and Grad-CAM overlays are not available for this input; the audit lists the cases and probabilities only.", warning: false))
         }

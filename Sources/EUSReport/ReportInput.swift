@@ -13,6 +13,11 @@ public struct ReportCase: Sendable {
     public var probabilities: [Double]
     /// The image as given in the predictions CSV's `path` column, resolved to a file.
     public var imageURL: URL?
+    /// Per model: the share of Grad-CAM energy inside the lesion mask (`<model>_cam_energy`),
+    /// nil where no mask exists.
+    public var camEnergyInMask: [Double?] = []
+    /// Per model: whether the Grad-CAM maximum lies inside the mask (`<model>_cam_hit`).
+    public var camPointingHit: [Bool?] = []
 
     /// Each model's call at `threshold`: positive when P(positive) ≥ threshold.
     public func calls(threshold: Double) -> [Bool] { probabilities.map { $0 >= threshold } }
@@ -66,12 +71,17 @@ extension ReportInput {
     public struct Options: Sendable {
         /// Overrides the threshold from `eval.json` (default 0.5).
         public var threshold: Double?
+        /// How the threshold was chosen, in words; by default taken from `eval.json`, or
+        /// "set to … on the command line" when `threshold` differs from it.
+        public var thresholdSource: String?
         public var positiveClass: String
         public var bootstrapResamples: Int
         public var seed: UInt64
 
-        public init(threshold: Double? = nil, positiveClass: String = "GIST", bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
+        public init(threshold: Double? = nil, thresholdSource: String? = nil, positiveClass: String = "GIST",
+                    bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
             self.threshold = threshold
+            self.thresholdSource = thresholdSource
             self.positiveClass = positiveClass
             self.bootstrapResamples = bootstrapResamples
             self.seed = seed
@@ -91,8 +101,8 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: url)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? 0.5
-        let source = options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
-            : "set to \(threshold) on the command line"
+        let source = options.thresholdSource ?? (options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
+            : "set to \(threshold) on the command line")
         let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
         let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
         return ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
@@ -110,8 +120,12 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: predictionsURL)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? evaluation?.threshold ?? 0.5
+        // A threshold given but equal to the evaluation's own is the evaluation's choice.
+        let overridden = options.threshold != nil && options.threshold != evaluation?.threshold
         let source: String
-        if options.threshold != nil {
+        if let stated = options.thresholdSource {
+            source = stated
+        } else if overridden {
             source = "set to \(threshold) on the command line"
         } else if let stated = evaluation?.thresholdSource {
             source = stated
@@ -151,11 +165,25 @@ extension ReportInput {
                                   base: URL, dataRoot: URL?) -> [ReportCase] {
         let pathColumn = csv.header.firstIndex(of: "path")
         let scores = metrics.models.map { model in table.models.first { $0.name == model.name }!.scores }
+        let energyColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_energy") }
+        let hitColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_hit") }
         return table.caseIDs.indices.map { index in
-            let imageURL = pathColumn.flatMap { resolve(csv.rows[index][$0], base: base, dataRoot: dataRoot) }
-            return ReportCase(id: table.caseIDs[index], label: table.labels[index],
-                              isPositive: table.labels[index] == metrics.positiveClass,
-                              probabilities: scores.map { $0[index] }, imageURL: imageURL)
+            let row = csv.rows[index]
+            let imageURL = pathColumn.flatMap { resolve(row[$0], base: base, dataRoot: dataRoot) }
+            var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],
+                                  isPositive: table.labels[index] == metrics.positiveClass,
+                                  probabilities: scores.map { $0[index] }, imageURL: imageURL)
+            item.camEnergyInMask = energyColumns.map { column in column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) } }
+            item.camPointingHit = hitColumns.map { column in
+                column.flatMap { (value: Int) -> Bool? in
+                    switch row[value].trimmingCharacters(in: .whitespaces).lowercased() {
+                    case "1", "true": return true
+                    case "0", "false": return false
+                    default: return nil
+                    }
+                }
+            }
+            return item
         }
     }
 

@@ -8,27 +8,27 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write the validation report (HTML, PDF, figures) from an evaluation folder or a predictions CSV.",
         discussion: """
-        INPUT is either
-          - an evaluation folder written by `eus-report evaluate` (eval.json, predictions.csv, \
-        cams/<model>/<case>.png, histories/, configs/): the full report, with the data flow, \
-        training, Grad-CAM gallery and misclassified-case audit; or
-          - a predictions CSV as `eus-report metrics` accepts (case_id,label,<model>...): the \
-        statistics and figures, with the image and Grad-CAM pages saying that they are absent.
+        INPUT is an evaluation folder written by `eus-report evaluate` (eval.json, \
+        predictions.csv, cams/, histories/, configs/), which gives the full report, \
+        or a predictions CSV as `eus-report metrics` accepts it \
+        (case_id,label,<model>...), which gives the statistics and figures; the \
+        image and Grad-CAM parts then say that they are absent.
 
-        The report folder (written to a hidden temporary folder, then renamed into place):
-          report.html        one self-contained file (images embedded, works offline)
-          report.pdf         A4, one section per page or more, page numbers
-          figures/           roc, confusion, forest, calibration, flow[, training, gradcam_gallery]
-                             each as .pdf (vector), .svg and .png (300 dpi, 85 or 178 mm wide)
+        The report folder (built under a temporary name, then renamed into place):
+          report.html      one self-contained file, works offline
+          report.pdf       A4 with page numbers, one section per page or more
+          figures/         roc, confusion, forest, calibration, flow, and
+                           training and gradcam_gallery when the input has them,
+                           each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
 
-        The HTML templates come from $EUS_REPORT_TEMPLATES, else from a templates/ folder found \
-        above the executable or the current directory, else from the copy built into eus-report \
-        (--templates overrides all three).
+        HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else a \
+        templates/ folder above the executable or the current directory, else \
+        the copy built into eus-report.
 
-        Example:
+        Examples:
           eus-report report eval/ --out output/study
-          eus-report report other-trainer.csv --out output/csv-report --threshold 0.4
+          eus-report report other.csv --out output/other --threshold 0.4
         """
     )
 

@@ -24,7 +24,8 @@ extension Figure {
             top.drawFrame(on: canvas)
             let entries: [(symbol: Legend.Symbol, label: String)] = metrics.models.enumerated().map { index, model in
                 (.lineWithMarker(Stroke(ModelNames.color(index), width: 1, dash: index == 1 ? [3, 1.5] : []), marker: ModelNames.color(index)),
-                 "\(ModelNames.display(model.name))  Brier \(MetricsText.decimal(model.brier, digits: 3))")
+                 ModelNames.label(model.name, suffix: "  Brier \(MetricsText.decimal(model.brier, digits: 3))", width: top.frame.width - 30,
+                                  font: FigureStyle.legendFont, on: canvas))
             } + [(.line(Stroke(Ink.secondary, width: 0.6, dash: [2, 2])), "Perfect calibration")]
             Legend(entries).draw(on: canvas, in: top.frame, corner: .topLeft)
             drawBinCounts(metrics, in: Rect(x: outer.minX, y: outer.minY + split + 4, width: outer.width, height: outer.height - split - 4),

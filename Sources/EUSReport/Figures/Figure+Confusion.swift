@@ -51,7 +51,9 @@ extension Figure {
             canvas.text(row.label, at: Point(x: cells.minX - 3, y: cells.minY + (Double(r) + 0.5) * cell), font: tick,
                         align: .right, baseline: .middle)
         }
-        canvas.text(title, at: Point(x: cells.minX - rowLabelWidth - 5 - labelFont.size * 1.4, y: panel.minY), font: FigureStyle.titleFont, baseline: .top)
+        let titleX = cells.minX - rowLabelWidth - 5 - labelFont.size * 1.4
+        canvas.text(TextLayout.truncate(title, font: FigureStyle.titleFont, width: panel.maxX - titleX, on: canvas),
+                    at: Point(x: titleX, y: panel.minY), font: FigureStyle.titleFont, baseline: .top)
         for (k, label) in [positive, negative].enumerated() {
             canvas.text(label, at: Point(x: cells.minX + (Double(k) + 0.5) * cell, y: cells.minY - 2), font: tick,
                         align: .center, baseline: .bottom)

@@ -31,8 +31,12 @@ extension Figure {
     /// A STARD-style flow diagram: cases → exclusions → split → training and validation sets →
     /// each model's calls on the validation set, with counts per class at every step.
     public static func flow(_ counts: FlowCounts) -> Figure {
-        let full = counts.partitions.keys.contains { $0 == "train" || $0 == "training" }
-        return Figure(name: "flow", width: .double, heightMillimetres: full ? 80 : 46) { canvas, size in
+        // Lay the diagram out once on a scratch canvas to learn its height.
+        let width = Units.points(millimetres: ColumnWidth.double.millimetres)
+        let scratch = Canvas(kind: .svg, size: Size(width: width, height: 2000))
+        let used = FlowDiagram(counts: counts, canvas: scratch, size: Size(width: width, height: 2000)).draw()
+        _ = try? scratch.finish()
+        return Figure(name: "flow", width: .double, heightMillimetres: Units.millimetres(points: used + FigureStyle.margin)) { canvas, size in
             FlowDiagram(counts: counts, canvas: canvas, size: size).draw()
         }
     }
@@ -81,7 +85,9 @@ private struct FlowDiagram {
         arrow(from: Point(x: b.x, y: midY), to: b)
     }
 
-    func draw() {
+    /// Draws the diagram and returns the bottom of its lowest box.
+    @discardableResult
+    func draw() -> Double {
         let w = size.width
         var y = FigureStyle.margin
         let mainX = w * 0.40
@@ -109,31 +115,34 @@ private struct FlowDiagram {
             elbow(from: Point(x: mainX, y: split.maxY), to: Point(x: trainingX, y: trainBox.minY))
             elbow(from: Point(x: mainX, y: split.maxY), to: Point(x: validationX, y: validationBox.minY))
             y = max(trainBox.maxY, validationBox.maxY) + gap
-            drawModels(from: Point(x: validationX, y: validationBox.maxY), top: y, centerX: validationX)
+            return drawModels(from: Point(x: validationX, y: validationBox.maxY), top: y, centerX: validationX)
         } else {
-            let top = box("Cases in the predictions file", "n = \(total(counts.evaluated)) (\(classes(counts.evaluated)))", centerX: w * 0.5, top: y, width: w * 0.42)
-            let note = box("Not recorded in this input", "how cases were selected and split (give an evaluation folder for the full flow)",
-                           centerX: w * 0.85, top: y, width: w * 0.26)
-            arrow(from: Point(x: top.maxX, y: top.midY), to: Point(x: note.minX, y: top.midY))
-            y = top.maxY + gap
-            drawModels(from: Point(x: w * 0.5, y: top.maxY), top: y, centerX: w * 0.5)
+            let top = box("Cases in the predictions file", "n = \(total(counts.evaluated)) (\(classes(counts.evaluated)))", centerX: w * 0.38, top: y, width: w * 0.40)
+            let note = box("Not recorded in this input", "how the cases were selected and split (an evaluation folder gives the full flow)",
+                           centerX: w * 0.82, top: y, width: w * 0.30)
+            canvas.line(from: Point(x: top.maxX, y: top.midY), to: Point(x: note.minX, y: top.midY), stroke: Stroke(Ink.secondary, width: 0.7, dash: [2, 2]))
+            y = max(top.maxY, note.maxY) + gap
+            return drawModels(from: Point(x: w * 0.38, y: top.maxY), top: y, centerX: w * 0.38)
         }
     }
 
     /// One box per model under the validation set: how many it called positive and negative,
     /// broken down by the true class (the reference standard).
-    func drawModels(from anchor: Point, top: Double, centerX: Double) {
+    func drawModels(from anchor: Point, top: Double, centerX: Double) -> Double {
         let count = Double(max(1, counts.models.count))
         let width = min(size.width * 0.30, (size.width - 2 * FigureStyle.margin) / count - 8)
         let span = (width + 10) * count - 10
         var x = min(max(centerX - span / 2, FigureStyle.margin), size.width - FigureStyle.margin - span) + width / 2
+        var bottom = top
         for (index, model) in counts.models.enumerated() {
             let c = model.confusion
             let body = "evaluated n = \(c.tp + c.fn + c.tn + c.fp)\ncalled \(counts.positiveClass) \(c.tp + c.fp): \(c.tp) \(counts.positiveClass), \(c.fp) \(counts.negativeClass)\ncalled \(counts.negativeClass) \(c.tn + c.fn): \(c.tn) \(counts.negativeClass), \(c.fn) \(counts.positiveClass)"
             let rect = box(ModelNames.display(model.name), body, centerX: x, top: top, width: width, emphasis: ModelNames.color(index))
             elbow(from: anchor, to: Point(x: x, y: rect.minY))
+            bottom = max(bottom, rect.maxY)
             x += width + 10
         }
+        return bottom
     }
 }
 

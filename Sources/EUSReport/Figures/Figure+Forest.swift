@@ -14,7 +14,7 @@ extension Figure {
             let outer = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(by: FigureStyle.margin)
             let tick = FigureStyle.tickFont, label = FigureStyle.labelFont
             let metricWidth = names.values.map { canvas.measure($0, font: label).width }.max()! + 8
-            let modelWidth = (metrics.models.map { canvas.measure(ModelNames.display($0.name), font: tick).width }.max() ?? 0) + 8
+            let modelWidth = min(outer.width * 0.24, (metrics.models.map { canvas.measure(ModelNames.display($0.name), font: tick).width }.max() ?? 0) + 8)
             let valueSample = "100.00% (100.00%–100.00%)  14/14"
             let valueWidth = canvas.measure(valueSample, font: tick).width + 4
             let headerHeight = 24.0
@@ -28,10 +28,10 @@ extension Figure {
             for t in ticks {
                 canvas.line(from: Point(x: px(t), y: frame.minY), to: Point(x: px(t), y: frame.maxY), stroke: FigureStyle.gridStroke)
             }
-            let legend = Legend([(.lineWithMarker(Stroke(Ink.text, width: 1.4), marker: Ink.text), "Wilson 95% CI (point estimate)"),
-                                 (.line(Stroke(Ink.text.lighter(0.6), width: 1)), "Wald 95% CI")]
-                                + metrics.models.enumerated().map { (.box(ModelNames.color($0.offset)), ModelNames.display($0.element.name)) })
-            legend.drawRow(on: canvas, at: Point(x: outer.minX, y: outer.minY + 5))
+            // Models are named on their rows, so the legend explains only the two interval styles.
+            let legend = Legend([(.lineWithMarker(Stroke(Ink.text, width: 1.4), marker: Ink.text), "Point estimate with Wilson 95% CI"),
+                                 (.line(Stroke(Ink.text.lighter(0.6), width: 1)), "Wald 95% CI")])
+            legend.fittedRow(width: outer.width, on: canvas).drawRow(on: canvas, at: Point(x: outer.minX, y: outer.minY + 5))
             canvas.text("Wilson estimate (95% CI)  x/n", at: Point(x: outer.maxX, y: frame.minY - 3), font: Font(size: 7, bold: true), align: .right, baseline: .bottom)
             for (m, key) in ["sensitivity", "specificity", "ppv", "npv", "accuracy"].enumerated() {
                 let groupTop = frame.minY + Double(m * modelCount) * rowHeight
@@ -41,7 +41,8 @@ extension Figure {
                     let summary = model.proportions.ordered[m].value
                     let y = groupTop + (Double(k) + 0.5) * rowHeight
                     let color = ModelNames.color(k)
-                    canvas.text(ModelNames.display(model.name), at: Point(x: outer.minX + metricWidth, y: y), font: tick, color: color, baseline: .middle)
+                    let name = TextLayout.truncate(ModelNames.display(model.name), font: tick, width: modelWidth - 6, on: canvas)
+                    canvas.text(name, at: Point(x: outer.minX + metricWidth, y: y), font: tick, color: color, baseline: .middle)
                     if let wald = summary.wald {
                         canvas.line(from: Point(x: px(wald.lower), y: y + 2.6), to: Point(x: px(wald.upper), y: y + 2.6), stroke: Stroke(color.lighter(0.55), width: 1))
                     }

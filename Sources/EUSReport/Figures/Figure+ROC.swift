@@ -28,7 +28,7 @@ extension Figure {
             }
             axes.drawFrame(on: canvas)
             var entries: [(symbol: Legend.Symbol, label: String)] = metrics.models.enumerated().map { index, model in
-                let label = "\(ModelNames.display(model.name))  AUC \(MetricsText.decimal(model.auc.value, digits: 2)) (95% CI \(MetricsText.decimal(model.auc.delongCI.lower, digits: 2))–\(MetricsText.decimal(model.auc.delongCI.upper, digits: 2)))"
+                let label = ModelNames.label(model.name, suffix: "  AUC \(MetricsText.decimal(model.auc.value, digits: 2)) (95% CI \(MetricsText.decimal(model.auc.delongCI.lower, digits: 2))–\(MetricsText.decimal(model.auc.delongCI.upper, digits: 2)))", width: axes.frame.width - 30, font: FigureStyle.legendFont, on: canvas)
                 return (.lineWithMarker(Stroke(ModelNames.color(index), width: FigureStyle.seriesWidth, dash: index == 1 ? [4, 1.5] : []),
                                         marker: ModelNames.color(index)), label)
             }

@@ -42,7 +42,7 @@ extension Figure {
                 entries.append((.line(Stroke(Ink.secondary, width: FigureStyle.seriesWidth)), "Training set"))
                 entries.append((.line(Stroke(Ink.secondary, width: FigureStyle.seriesWidth, dash: [3, 1.5])), "Validation set"))
             }
-            let legend = Legend(entries)
+            let legend = Legend(entries).fittedRow(width: outer.width * 0.8, on: canvas)
             legend.drawRow(on: canvas, at: Point(x: outer.maxX - legend.rowWidth(on: canvas), y: outer.minY + 4))
         }
     }

@@ -10,7 +10,7 @@ enum EmbeddedTemplates {
 {{#isCallout}}<div class="callout{{#warning}} warning{{/warning}}">{{text}}</div>{{/isCallout}}
 {{#isTable}}{{#table}}{{> table}}{{/table}}{{/isTable}}
 {{#isKeyValues}}<dl class="kv">{{#pairs}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/pairs}}</dl>{{/isKeyValues}}
-{{#isFigure}}<figure class="fig fig-{{width}}" id="figure-{{name}}"><img src="{{{dataURI}}}" alt="{{caption}}"><figcaption><b>Figure ({{name}}).</b> {{caption}}</figcaption></figure>{{/isFigure}}
+{{#isFigure}}<figure class="fig fig-{{width}}" id="figure-{{name}}"><img src="{{{dataURI}}}" alt="{{caption}}"><figcaption><b>{{label}}</b> {{caption}}</figcaption></figure>{{/isFigure}}
 {{#isCases}}<div class="cases{{#audit}} audit{{/audit}}">{{#cases}}{{> case}}{{/cases}}</div>{{/isCases}}
 {{#isCaseTable}}{{> casetable}}{{/isCaseTable}}
 {{#isPreformatted}}<details class="pre"><summary>{{title}}</summary><pre>{{text}}</pre></details>{{/isPreformatted}}
@@ -19,12 +19,14 @@ enum EmbeddedTemplates {
         "case": ##"""
 <article class="case{{#wrong}} wrong{{/wrong}}" id="case-{{anchor}}">
   <h4>{{id}} <span class="truth">true {{label}}</span>{{#wrong}} <span class="flag">misclassified</span>{{/wrong}}</h4>
+  {{#hasTiles}}
   <div class="tiles">
     <figure>{{#image}}<img src="{{{image}}}" alt="{{id}} image">{{/image}}{{^image}}<div class="missing">image not available</div>{{/image}}<figcaption>Image</figcaption></figure>
     {{#models}}
-    <figure>{{#overlay}}<img src="{{{overlay}}}" alt="{{id}} Grad-CAM {{model}}">{{/overlay}}{{^overlay}}<div class="missing">overlay not available</div>{{/overlay}}<figcaption style="color:{{color}}">{{model}}<br><span class="{{^correct}}bad{{/correct}}">P={{probability}} → {{call}} {{mark}}</span></figcaption></figure>
+    <figure>{{#overlay}}<img src="{{{overlay}}}" alt="{{id}} Grad-CAM {{model}}">{{/overlay}}{{^overlay}}<div class="missing">overlay not available</div>{{/overlay}}<figcaption><span style="color:{{color}}">{{model}}</span><br>P={{probability}}<br><span class="{{^correct}}bad{{/correct}}">{{call}} {{mark}}</span></figcaption></figure>
     {{/models}}
   </div>
+  {{/hasTiles}}
   {{#hasAuditLines}}<ul class="audit-lines">{{#auditLines}}<li>{{.}}</li>{{/auditLines}}</ul>{{/hasAuditLines}}
 </article>
 
@@ -149,7 +151,7 @@ h3 { font-size: 16px; margin: 20px 0 8px; }
 section { scroll-margin-top: 56px; }
 .subtitle { font-size: 17px; color: var(--muted); margin: 0; }
 .meta, .note, figcaption { color: var(--muted); font-size: 13px; }
-.callout { background: #e8f4fb; border-left: 4px solid var(--sky); padding: 8px 12px; margin: 10px 0; font-size: 14px; }
+.callout { break-inside: avoid; background: #e8f4fb; border-left: 4px solid var(--sky); padding: 8px 12px; margin: 10px 0; font-size: 14px; }
 .callout.warning { background: #fbe3d1; border-left-color: var(--verm); }
 .table-wrap { overflow-x: auto; margin: 12px 0 18px; }
 table.data { border-collapse: collapse; font-size: 13px; width: 100%; }
@@ -158,6 +160,7 @@ table.data th { text-align: left; border-top: 1.5px solid #333; border-bottom: 1
 table.data td { padding: 4px 8px; border-bottom: 1px solid #eee; }
 table.data tbody tr:nth-child(even) { background: var(--faint); }
 table.data tbody tr:last-child td { border-bottom: 1.5px solid #333; }
+table.data th.num { text-align: right; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad, span.bad { color: var(--verm); font-weight: bold; }
 table.sortable th { cursor: pointer; user-select: none; }
@@ -197,7 +200,11 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
   main { max-width: none; }
   section { break-before: page; }
   section#summary { break-before: avoid; }
-  figure, .case, table { break-inside: avoid; }
+  figure, .case, table, .callout { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  table.data { font-size: 7.5pt; }
+  table.data th, table.data td { padding: 2px 4px; white-space: normal; }
+  .cases { grid-template-columns: repeat(3, 1fr); }
   details.pre > pre { display: block; }
   a { color: inherit; text-decoration: none; }
 }
@@ -207,7 +214,7 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
 <div class="table-wrap">
 <table class="data">
 {{#caption}}<caption>{{caption}}</caption>{{/caption}}
-<thead><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr></thead>
+<thead><tr>{{#header}}<th{{^isText}} class="num"{{/isText}}>{{text}}</th>{{/header}}</tr></thead>
 <tbody>
 {{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{text}}</td>{{/cells}}</tr>
 {{/rows}}

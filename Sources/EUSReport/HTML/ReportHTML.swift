@@ -23,9 +23,10 @@ struct ReportHTML {
     }
 
     private func rootContext() throws -> [String: Any] {
+        let numbers = context.figureNumbers
         let sections = try context.sections.enumerated().map { index, entry -> [String: Any] in
             ["id": entry.section.id, "title": entry.section.title, "number": index + 1,
-             "blocks": try entry.blocks.map(blockContext)]
+             "blocks": try entry.blocks.map { try blockContext($0, numbers: numbers) }]
         }
         var root: [String: Any] = ["title": context.title, "subtitle": context.subtitle, "generated": context.generatedText,
                                    "sourceName": context.input.source.lastPathComponent, "sections": sections,
@@ -34,7 +35,7 @@ struct ReportHTML {
         return root
     }
 
-    private func blockContext(_ block: ReportBlock) throws -> [String: Any] {
+    private func blockContext(_ block: ReportBlock, numbers: [String: Int]) throws -> [String: Any] {
         switch block {
         case .subheading(let text): return ["isSubheading": true, "text": text]
         case .paragraph(let text): return ["isParagraph": true, "text": text]
@@ -46,7 +47,7 @@ struct ReportHTML {
                 return ["isCallout": true, "text": "Figure \(name) is not available for this input.", "warning": false]
             }
             let svg = try figure.render(.svg)
-            return ["isFigure": true, "name": name, "caption": caption, "width": figure.width == .single ? "single" : "double",
+            return ["isFigure": true, "name": name, "caption": caption, "label": context.figureLabel(name, numbers: numbers), "width": figure.width == .single ? "single" : "double",
                     "dataURI": "data:image/svg+xml;base64," + svg.base64EncodedString()]
         case .cases(let cases, let audit): return ["isCases": true, "audit": audit, "cases": try cases.map { try caseContext($0, audit: audit) }]
         case .caseTable: return ["isCaseTable": true]
@@ -56,7 +57,7 @@ struct ReportHTML {
 
     private func tableContext(_ table: ReportTable) -> [String: Any] {
         var result: [String: Any] = [
-            "header": table.header,
+            "header": table.header.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] },
             "rows": table.rows.map { row in ["cells": row.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] }] },
         ]
         if let caption = table.caption { result["caption"] = caption }
@@ -68,7 +69,7 @@ struct ReportHTML {
         let metrics = context.metrics
         let calls = item.calls(threshold: metrics.threshold), correct = item.correct(threshold: metrics.threshold)
         let images = context.input.images
-        var result: [String: Any] = ["id": item.id, "anchor": anchor(item.id), "label": item.label,
+        var result: [String: Any] = ["id": item.id, "anchor": anchor(item.id), "label": item.label, "hasTiles": context.hasCaseImages,
                                      "wrong": item.misclassifiedByAny(threshold: metrics.threshold)]
         if let image = images.image(for: item) { result["image"] = try dataURI(image) }
         result["models"] = try context.input.modelNames.enumerated().map { index, name -> [String: Any] in

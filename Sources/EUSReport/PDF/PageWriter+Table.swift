@@ -16,9 +16,10 @@ extension PageWriter {
         if overflow > 0, let widest = table.textColumns.max(by: { widths[$0] < widths[$1] }) {
             widths[widest] -= overflow
         }
-        // Spread spare width over the columns so the table spans the page.
+        // The table spans the page: spare width goes to the first (label) column, so numbers
+        // stay next to each other.
         let spare = content.width - widths.reduce(0, +)
-        if spare > 0 { widths = widths.map { $0 + spare / Double(widths.count) } }
+        if spare > 0 { widths[0] += spare }
         let rowHeight = font.size * 1.65
         if let caption = table.caption {
             ensure(rowHeight * 3 + 14)
@@ -43,8 +44,8 @@ extension PageWriter {
 
     private func columnWidths(_ table: ReportTable, font: Font) -> [Double] {
         table.header.indices.map { column in
-            let cells = [table.header[column]] + table.rows.map { $0[column] }
-            return cells.map { canvas.measure($0, font: column == 0 ? font : font).width }.max()! + 10
+            let header = canvas.measure(table.header[column], font: font.bolded).width
+            return max(header, table.rows.map { canvas.measure($0[column], font: font).width }.max() ?? 0) + 10
         }
     }
 

@@ -54,6 +54,7 @@ final class PageWriter {
         if let banner {
             let font = Font(size: 7, bold: true)
             let text = TextLayout.truncate(banner, font: font, width: content.width - 12, on: canvas)
+
             let strip = Rect(x: content.minX, y: 40, width: content.width, height: 12)
             canvas.rect(strip, fill: OkabeIto.vermillion.lighter(0.82), stroke: Stroke(OkabeIto.vermillion, width: 0.6))
             canvas.text(text, at: Point(x: strip.minX + 6, y: strip.midY), font: font, color: OkabeIto.vermillion.withAlpha(1), baseline: .middle)
@@ -105,10 +106,14 @@ final class PageWriter {
         subheading(title)
         let font = Font(size: 7, monospace: true)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            for piece in TextLayout.wrap(String(line), font: font, width: content.width - 8, on: canvas) {
+            // Keep the indentation: wrap the rest of the line in the width left beside it.
+            let indentation = String(line.prefix { $0 == " " })
+            let indent = canvas.measure(indentation, font: font).width
+            let rest = String(line.dropFirst(indentation.count))
+            for piece in TextLayout.wrap(rest, font: font, width: content.width - 8 - indent, on: canvas) {
                 ensure(TextLayout.lineHeight(font))
                 canvas.rect(Rect(x: content.minX, y: y, width: content.width, height: TextLayout.lineHeight(font)), fill: Ink.faint)
-                canvas.text(piece, at: Point(x: content.minX + 4, y: y + 0.5), font: font, baseline: .top)
+                canvas.text(piece, at: Point(x: content.minX + 4 + indent, y: y + 0.5), font: font, baseline: .top)
                 y += TextLayout.lineHeight(font)
             }
         }

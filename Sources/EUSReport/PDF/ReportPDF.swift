@@ -15,12 +15,13 @@ struct ReportPDF {
     }
 
     private func draw(totalPages: Int?) throws -> Data {
-        let writer = PageWriter(runningTitle: context.title, banner: context.syntheticBanner, totalPages: totalPages)
+        let numbers = context.figureNumbers
+        let writer = PageWriter(runningTitle: context.title, banner: context.syntheticStrip, totalPages: totalPages)
         titleBlock(writer)
         for (index, entry) in context.sections.enumerated() {
             if index > 0 { writer.newPage() }
             writer.heading("\(index + 1). \(entry.section.title)")
-            for block in entry.blocks { render(block, on: writer) }
+            for block in entry.blocks { render(block, on: writer, numbers: numbers) }
         }
         return try writer.canvas.finish()
     }
@@ -41,21 +42,21 @@ struct ReportPDF {
         }
     }
 
-    private func render(_ block: ReportBlock, on writer: PageWriter) {
+    private func render(_ block: ReportBlock, on writer: PageWriter, numbers: [String: Int]) {
         switch block {
         case .subheading(let text): writer.subheading(text)
         case .paragraph(let text): writer.paragraph(text)
         case .callout(let text, let warning): writer.callout(text, warning: warning)
         case .table(let table): writer.table(table)
         case .keyValues(let pairs): writer.keyValues(pairs)
-        case .figure(let name, let caption): figure(name, caption: caption, on: writer)
+        case .figure(let name, let caption): figure(name, caption: caption, label: context.figureLabel(name, numbers: numbers), on: writer)
         case .cases(let cases, let audit): audit ? auditPanels(cases, on: writer) : galleryGrid(cases, on: writer)
         case .caseTable: writer.table(caseTable)
         case .preformatted(let title, let text): writer.preformatted(title: title, text: text)
         }
     }
 
-    private func figure(_ name: String, caption: String, on writer: PageWriter) {
+    private func figure(_ name: String, caption: String, label: String, on writer: PageWriter) {
         guard let figure = context.figures.first(where: { $0.name == name }) else {
             writer.callout("Figure \(name) is not available for this input.", warning: false)
             return
@@ -71,7 +72,7 @@ struct ReportPDF {
             writer.canvas.withClip(Rect(x: 0, y: 0, width: size.width, height: size.height)) { figure.draw(writer.canvas, size) }
         }
         writer.advance(size.height * scale + 4)
-        writer.paragraph("Figure (\(name)). " + caption, font: captionFont, color: Ink.secondary, after: 12)
+        writer.paragraph(label + " " + caption, font: captionFont, color: Ink.secondary, after: 12)
     }
 
     private func galleryGrid(_ cases: [ReportCase], on writer: PageWriter) {
@@ -92,6 +93,10 @@ struct ReportPDF {
 
     private func auditPanels(_ cases: [ReportCase], on writer: PageWriter) {
         let canvas = writer.canvas
+        guard context.hasCaseImages else {
+            auditText(cases, on: writer)
+            return
+        }
         let panelWidth = writer.content.width * 0.62
         let textX = writer.content.minX + panelWidth + 12
         let textWidth = writer.content.maxX - textX
@@ -111,6 +116,21 @@ struct ReportPDF {
                                       font: Font(size: 8, bold: index == 0 || wrong), color: wrong ? OkabeIto.vermillion : Ink.text) + 3
             }
             writer.advance(height)
+        }
+    }
+
+    /// The audit without pictures (a predictions CSV): each case's lines under a rule.
+    private func auditText(_ cases: [ReportCase], on writer: PageWriter) {
+        for item in cases {
+            writer.ensure(50)
+            writer.canvas.line(from: Point(x: writer.content.minX, y: writer.y), to: Point(x: writer.content.maxX, y: writer.y), stroke: Stroke(Ink.grid, width: 0.5))
+            writer.advance(5)
+            writer.paragraph(item.id, font: Font(size: 9, bold: true), color: OkabeIto.vermillion, after: 1)
+            for line in context.auditLines(item) {
+                let wrong = line.contains("WRONG")
+                writer.paragraph(line, font: Font(size: 8.5, bold: wrong), color: wrong ? OkabeIto.vermillion : Ink.text, indent: 10, after: 1)
+            }
+            writer.advance(6)
         }
     }
 

@@ -1,0 +1,96 @@
+import EUSReport
+import EUSRender
+import EUSSupport
+import Foundation
+import XCTest
+
+/// A report from a small evaluation folder built in code: every figure, the synthetic banner,
+/// embedded images, the gallery and the misclassified-case audit.
+final class ReportFromEvaluationTests: XCTestCase {
+    override func setUp() { Progress.enabled = false }
+
+    func testReportFromEvaluationFolder() throws {
+        let root = ReportFixture.temporaryFolder("eval")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try ReportFixture.makeEvaluationFolder(in: root)
+        let input = try ReportInput.load(folder, options: ReportFixture.options)
+        XCTAssertTrue(input.isSynthetic)
+        XCTAssertEqual(input.histories.map(\.model), ["resnet34", "resnet50"])
+        XCTAssertEqual(input.misclassified.map(\.id), ["G0", "G1", "L0"])
+        XCTAssertNotNil(input.images.image(for: input.cases[0]))
+        XCTAssertNotNil(input.images.overlay(model: "resnet50", caseID: "L3"))
+
+        let out = root.appendingPathComponent("output/report")
+        let result = try ReportWriter.write(input, to: out, templates: .embedded)
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "gradcam_gallery", "roc", "training"])
+        XCTAssertEqual(result.figures.count, 7)
+
+        let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
+        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.all.count)
+        XCTAssertTrue(PDFInfo.embedsFonts(pdf))
+
+        let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
+        for section in ReportSection.all { XCTAssertTrue(html.contains("id=\"\(section.id)\""), section.id) }
+        XCTAssertEqual(ReportFixture.externalReferences(in: html), [])
+        XCTAssertTrue(html.contains("SYNTHETIC PHANTOM DATA"))
+        XCTAssertTrue(html.contains("data:image/png;base64,"), "case images are embedded")
+        XCTAssertTrue(html.contains("data:image/svg+xml;base64,"), "figures are embedded")
+        XCTAssertFalse(html.contains("No Grad-CAM overlays"))
+        // The audit has one panel per misclassified case; the gallery one per case.
+        XCTAssertEqual(html.components(separatedBy: "<article class=\"case").count - 1, 8 + 3)
+        XCTAssertTrue(html.contains("stratified single hold-out"), "the split is described")
+        XCTAssertTrue(html.contains("<td class=\"num\">60.00%</td><td class=\"num\">8/8 (100.00%)</td>"), "resnet34 localisation")
+        XCTAssertTrue(html.contains("<td class=\"num\">30.00%</td><td class=\"num\">4/8 (50.00%)</td>"), "resnet50 localisation")
+        XCTAssertTrue(html.contains(String(repeating: "ab", count: 32)), "image digests are listed")
+        XCTAssertTrue(html.contains("&quot;arch&quot;: &quot;resnet34&quot;"), "configurations are shown (escaped)")
+
+        // The evaluation folder's predictions.csv is copied as it is.
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("predictions.csv")),
+                       try Data(contentsOf: folder.appendingPathComponent("predictions.csv")))
+        // Nothing is left beside the report but the report.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path), ["report"])
+    }
+
+    func testThresholdWordingFollowsTheEvaluation() throws {
+        let root = ReportFixture.temporaryFolder("wording")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try ReportFixture.makeEvaluationFolder(in: root, count: 3)
+        let same = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.5, bootstrapResamples: 0))
+        XCTAssertEqual(same.metrics.thresholdSource, "fixed at 0.50 before evaluation")
+        let other = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.7, bootstrapResamples: 0))
+        XCTAssertEqual(other.metrics.thresholdSource, "set to 0.7 on the command line")
+        XCTAssertEqual(other.metrics.threshold, 0.7)
+    }
+
+    func testAFailedReportLeavesTheEarlierOneInPlace() throws {
+        let root = ReportFixture.temporaryFolder("atomic")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("report")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try AtomicOutput.write("earlier", to: out.appendingPathComponent("report.html"))
+        let input = try ReportInput.load(ReportFixture.predictionsCSV, options: ReportInput.Options(bootstrapResamples: 0))
+        let badTemplates = root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: badTemplates, withIntermediateDirectories: true)
+        try AtomicOutput.write("{{#unclosed}}", to: badTemplates.appendingPathComponent("report.mustache"))
+        XCTAssertThrowsError(try ReportWriter.write(input, to: out, templates: .folder(badTemplates))) { error in
+            XCTAssertTrue("\(error)".contains("report.mustache"), "\(error)")
+        }
+        XCTAssertEqual(try ReportFixture.text(out.appendingPathComponent("report.html")), "earlier")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), ["report", "templates"])
+    }
+
+    func testEvaluationInfoReadsLeniently() throws {
+        let root = ReportFixture.temporaryFolder("info")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = root.appendingPathComponent("eval.json")
+        try AtomicOutput.write(#"{"data": {"synthetic": false}, "threshold": 0.4, "split": {"seed": 3, "shuffle": true}}"#, to: url)
+        let info = try EvaluationInfo(contentsOf: url)
+        XCTAssertFalse(info.synthetic)
+        XCTAssertEqual(info.threshold, 0.4)
+        XCTAssertEqual(info.split.map(\.key), ["seed", "shuffle"])
+        XCTAssertEqual(info.split.map(\.value), ["3", "true"])
+        XCTAssertTrue(info.models.isEmpty)
+        try AtomicOutput.write("[1, 2]", to: url)
+        XCTAssertThrowsError(try EvaluationInfo(contentsOf: url)) { XCTAssertTrue("\($0)".contains("eval.json"), "\($0)") }
+    }
+}
