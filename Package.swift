@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSDataTests", dependencies: ["EUSData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport", "EUSModels", "EUSCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),

@@ -54,7 +54,7 @@ final class CAMPipelineTests: XCTestCase {
     /// post-processing, gives pytorch-grad-cam's maps for both networks and both images.
     func testPostprocessingOfReferenceRawMapsMatchesPytorchGradCAM() throws {
         for network in ["resnet34", "resnet50"] {
-            let io = try SafeTensorsFixture("\(network).io.safetensors")
+            let io = try ReferenceNetwork.io(network)
             for n in 0..<2 {
                 let raw = io.map("gradcam_raw_class1", image: n)
                 let expected = io.map("gradcam_class1", image: n)

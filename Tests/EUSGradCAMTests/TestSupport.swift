@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import EUSGradCAM
 import EUSRender
+import EUSModels
+import EUSCore
 
 /// The URL of a file in this target's Fixtures folder.
 func fixtureURL(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
@@ -46,44 +48,27 @@ func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ wha
         file: file, line: line)
 }
 
-/// The float32 and int64 tensors of a safetensors file (enough for the reference fixtures).
-struct SafeTensorsFixture {
-    var tensors: [String: (shape: [Int], values: [Float])] = [:]
-
-    init(_ name: String) throws {
-        let bytes = [UInt8](try Data(contentsOf: try fixtureURL(name)))
-        let headerLength = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
-        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as! [String: Any]
-        let dataStart = 8 + headerLength
-        for (key, entry) in header where key != "__metadata__" {
-            let info = entry as! [String: Any]
-            let shape = (info["shape"] as! [NSNumber]).map(\.intValue)
-            let offsets = (info["data_offsets"] as! [NSNumber]).map(\.intValue)
-            let raw = bytes[(dataStart + offsets[0])..<(dataStart + offsets[1])]
-            switch info["dtype"] as! String {
-            case "F32":
-                tensors[key] = (shape, stride(from: raw.startIndex, to: raw.endIndex, by: 4).map { i in
-                    Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(raw[i + $1]) << (8 * UInt32($1)) })
-                })
-            case "I64":
-                tensors[key] = (shape, stride(from: raw.startIndex, to: raw.endIndex, by: 8).map { i in
-                    Float(Int64(bitPattern: (0..<8).reduce(UInt64(0)) { $0 | UInt64(raw[i + $1]) << (8 * UInt64($1)) }))
-                })
-            default:
-                continue
-            }
-        }
+/// The PyTorch reference fixtures (shared reference/resnet): narrow torchvision ResNets (base
+/// width 8), a batch of two normalised 128-pixel images, and pytorch-grad-cam's maps.
+enum ReferenceNetwork {
+    static func io(_ architecture: String) throws -> SafetensorsFile {
+        try Safetensors.read(try fixtureURL("\(architecture).io.safetensors"))
     }
 
-    subscript(name: String) -> (shape: [Int], values: [Float]) {
-        guard let tensor = tensors[name] else { fatalError("fixture has no tensor \(name)") }
-        return tensor
+    /// The fixture network with its reference weights loaded.
+    static func model(_ architecture: String) throws -> ResNet {
+        let model = ResNet(depth: ResNet.Depth(architecture: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
+        XCTAssertEqual(try model.load(contentsOf: try fixtureURL("\(architecture).weights.safetensors")), [])
+        return model
     }
+}
 
-    /// Image n of an (N, H, W) tensor.
+extension SafetensorsFile {
+    /// Image n of an (N, H, W) float32 tensor.
     func map(_ name: String, image n: Int) -> HeatMap {
-        let (shape, values) = self[name]
-        let size = shape[1] * shape[2]
-        return HeatMap(width: shape[2], height: shape[1], values: Array(values[(n * size)..<((n + 1) * size)]))
+        let tensor = self[name]!
+        let size = tensor.shape[1] * tensor.shape[2]
+        return HeatMap(width: tensor.shape[2], height: tensor.shape[1],
+                       values: Array(tensor.floats![(n * size)..<((n + 1) * size)]))
     }
 }
