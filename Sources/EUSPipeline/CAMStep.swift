@@ -6,14 +6,6 @@ import EUSSupport
 /// Grad-CAM for a batch of predictions: the maps, the overlays on the original images and the
 /// localisation scores against the lesion masks.
 enum CAMStep {
-    /// torchvision's `layer4[-1]`.
-    static func defaultLayer(_ arch: Architecture) -> String {
-        switch arch {
-        case .resnet18: return "layer4.1"
-        case .resnet34, .resnet50: return "layer4.2"
-        }
-    }
-
     /// The class a setting explains, for the given logits.
     static func target(_ settings: CAMSettings) throws -> CAMTarget {
         guard let target = CAMTarget(argument: settings.target) else {

@@ -74,10 +74,12 @@ public enum Evaluator {
         let digests = try DataSteps.imageDigests(dataset)
         return try AtomicOutput.buildDirectory(at: job.out) { staging in
             var predictions: [[CasePrediction]] = []
+            var layers: [String] = []
             for run in runs {
                 let camFolder = staging.appendingPathComponent("cams").appendingPathComponent(run.name)
                 try AtomicOutput.createDirectory(camFolder)
                 let network = try Network(weights: run.folder.model, arch: run.arch)
+                layers.append(try network.camLayer(job.cam.layer))
                 predictions.append(try Predictor.predict(
                     cases, dataset: dataset, network: network, imageSize: run.config.training.imageSize,
                     cam: job.cam, camDirectory: camFolder, title: "evaluate \(run.name)"))
@@ -93,7 +95,8 @@ public enum Evaluator {
             let document = try EvaluationDocument(
                 data: dataSummary(dataset, split: split, digests: digests, synthetic: job.synthetic),
                 split: job.splitSettings ?? SplitSettings(ratio: 0, seed: 0, method: "given: \(job.split.standardizedFileURL.path)"),
-                models: runs.map(\.summary), cam: camSummary(job.cam, runs: runs), threshold: job.threshold,
+                models: runs.map(\.summary), cam: .init(method: job.cam.method, target: job.cam.target,
+                                                              layer: Set(layers).sorted().joined(separator: ", "), alpha: job.cam.alpha), threshold: job.threshold,
                 thresholdSource: "fixed at \(job.threshold) before evaluation",
                 seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps)
             try JSONFile.write(document, to: staging.appendingPathComponent("eval.json"))
@@ -134,11 +137,6 @@ public enum Evaluator {
         return .init(root: dataset.root.standardizedFileURL.path, synthetic: synthetic ?? DataSteps.isPhantom(dataset),
                      positiveClass: dataset.positiveClass, negativeClass: dataset.classNames[dataset.negativeIndex],
                      counts: counts, excluded: dataset.skippedFiles.count, imageSHA256: digests)
-    }
-
-    static func camSummary(_ cam: CAMSettings, runs: [LoadedRun]) -> EvaluationDocument.CAMSummary {
-        .init(method: cam.method, target: cam.target, layer: cam.layer ?? CAMStep.defaultLayer(runs.first?.arch ?? .resnet34),
-              alpha: cam.alpha)
     }
 
     static func copy(_ source: URL, to destination: URL) throws {

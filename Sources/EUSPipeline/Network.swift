@@ -77,33 +77,21 @@ final class Network {
     }
 
     /// Grad-CAM maps at the input size for a batch, explaining the class that `settings`
-    /// names: the eval-mode forward captures the block's activation A, the gradient of the
-    /// target logit y_c (dLoss/dlogits one-hot at c) flows back to it, and EUSGradCAM's fixed
-    /// pipeline turns (A, ∂y_c/∂A) into maps.
+    /// names (EUSGradCAM: eval-mode forward keeping the block, one-hot backward, fixed
+    /// post-processing).
     func camMaps(input: [Float], count: Int, imageSize: Int, settings: CAMSettings, positiveIndex: Int) throws -> [CAMMap] {
-        let layer = settings.layer ?? CAMStep.defaultLayer(arch)
-        guard model.blockIndex(named: layer) != nil else {
-            throw UserError("--cam-layer '\(layer)' is not a block of \(arch.rawValue) (blocks: \(model.blockNames.joined(separator: ", ")))")
-        }
-        let target = try CAMStep.target(settings)
         guard let method = CAMMethod(rawValue: settings.method) else {
             throw UserError("--cam must be gradcam or gradcampp, got '\(settings.method)'")
         }
+        let cam = try GradCAM(model: model, layer: settings.layer ?? GradCAM.defaultLayer, method: method,
+                              positiveClass: positiveIndex)
         let x = Tensor(shape: [count, 3, imageSize, imageSize], scalars: input)
-        let (logits, activation) = model.forward(x, capturingBlock: layer)
-        let z = logits.scalars
-        let classes = (0 ..< count).map { n in target.classIndex(logits: Array(z[2 * n ..< 2 * n + 2]), positiveClass: positiveIndex) }
-        let seed = Tensor(shape: [count, 2])
-        for (n, c) in classes.enumerated() { seed[2 * n + c] = 1 }
-        let gradient = model.gradientOfCapturedBlock(seed)
-        let shape = activation.shape
-        let maps = CAMPipeline.heatMaps(
-            activations: FeatureMaps(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], values: activation.scalars),
-            gradients: FeatureMaps(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], values: gradient.scalars),
-            method: method, outputWidth: imageSize, outputHeight: imageSize)
-        return maps.enumerated().map { n, map in
-            CAMMap(heatMap: map, targetClass: classes[n], logits: Array(z[2 * n ..< 2 * n + 2]))
-        }
+        return try cam.compute(input: x, target: CAMStep.target(settings))
+    }
+
+    /// The torchvision path of the block that `layer` (default `layer4[-1]`) names.
+    func camLayer(_ layer: String?) throws -> String {
+        try GradCAM(model: model, layer: layer ?? GradCAM.defaultLayer).layer
     }
 
     // MARK: - Weights out and in
