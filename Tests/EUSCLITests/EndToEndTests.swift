@@ -30,6 +30,42 @@ final class EndToEndTests: CLITestCase {
         let validation = splitRows.rows.filter { $0[2] == "validation" }
         try checkPredictions("pred.csv", expected: validation)
         try checkCAMFolder("cams", caseIDs: validation.map { $0[0] }, phantom: "phantom", side: 64, predictions: "pred.csv")
+
+        // evaluate: the same model in an evaluation folder, its predictions equal predict's.
+        let evaluate = try CLI.run(["evaluate", path("phantom"), "--split", path("split.csv"), "--model", "tiny=\(path("run"))",
+                                    "--out", path("eval"), "--cam", "gradcampp"])
+        XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
+        XCTAssertEqual(files(under: "eval").filter { !$0.hasPrefix("cams/") },
+                       ["configs/tiny.json", "eval.json", "histories/tiny.csv", "predictions.csv", "split.csv"])
+        XCTAssertEqual(try read("eval/histories/tiny.csv"), try read("run/history.csv"))
+        let combined = try csvRows("eval/predictions.csv")
+        XCTAssertEqual(combined.header, ["case_id", "label", "tiny", "tiny_call", "tiny_correct", "tiny_cam_energy",
+                                         "tiny_cam_hit", "path", "mask_path"])
+        let single = try csvRows("pred.csv").rows
+        for row in combined.rows {
+            let other = single.first { $0[0] == row[0] }
+            XCTAssertEqual(row[2], other?[5], "P(positive) of \(row[0]) as predict wrote it")
+            XCTAssertEqual(row[3], other?[6])
+            XCTAssertEqual(row[4], row[3] == row[1] ? "1" : "0")
+            XCTAssertTrue(row[8].hasSuffix("masks/\(row[0]).png"), row[8])
+        }
+        XCTAssertEqual(try Data(contentsOf: url("eval/cams/tiny/\(validation[0][0]).npy")),
+                       try Data(contentsOf: url("cams/\(validation[0][0]).npy")), "same maps as predict --cam-dir")
+        let eval = try JSONSerialization.jsonObject(with: Data(contentsOf: url("eval/eval.json"))) as? [String: Any]
+        XCTAssertEqual((eval?["data"] as? [String: Any])?["synthetic"] as? Bool, true, "the phantom's manifest marks it")
+        XCTAssertEqual((eval?["models"] as? [[String: Any]])?.first?["arch"] as? String, "resnet18")
+        XCTAssertEqual((eval?["cam"] as? [String: Any])?["layer"] as? String, "layer4.1")
+        XCTAssertEqual((eval?["cam"] as? [String: Any])?["method"] as? String, "gradcampp")
+
+        // --init: start from the trained weights.
+        let again = try CLI.run(["train", path("phantom"), "--arch", "resnet18", "--split", path("split.csv"),
+                                 "--out", path("run2"), "--width", "8", "--image-size", "64", "--epochs", "1",
+                                 "--batch-size", "4", "--seed", "3", "--init", path("run/model.safetensors")])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: url("run2/config.json"))) as? [String: Any]
+        XCTAssertEqual(config?["init"] as? String, path("run/model.safetensors"))
+        XCTAssertNotEqual(try csvRows("run2/history.csv").rows[0][1], try csvRows("run/history.csv").rows[0][1],
+                          "the same seed from other weights gives another loss")
         assertNoStagingLeft()
     }
 
