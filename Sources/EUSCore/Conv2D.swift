@@ -48,12 +48,13 @@ public final class Conv2D {
 
     /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
+    /// `rectify` applies ReLU in the same pass as the bias (the caller differentiates it).
     ///
     /// A batch of at least `Parallel.threadCount` images is split by images, each thread
     /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
     /// each GEMM by rows instead.
     @discardableResult
-    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil) -> Tensor {
+    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false) -> Tensor {
         Profiler.measure("conv forward") {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
             precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
@@ -80,8 +81,9 @@ public final class Conv2D {
                     }
                 }
             }
-            if let biasValues = w == nil ? bias?.value.data : b?.data {
-                addBias(biasValues, count: n * outputChannels, plane: geometry.columns)
+            let biasValues = w == nil ? bias?.value.data : b?.data
+            if biasValues != nil || rectify {
+                addBias(biasValues, rectify: rectify, count: n * outputChannels, plane: geometry.columns)
             }
             return output
         }
@@ -114,13 +116,15 @@ public final class Conv2D {
         return col
     }
 
-    private func addBias(_ bias: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
+    /// y <- y + b (per channel), then max(y, 0) when rectifying.
+    private func addBias(_ bias: UnsafeMutablePointer<Float>?, rectify: Bool, count: Int, plane: Int) {
         let y = output.data, channels = outputChannels
+        let floor: Float = rectify ? 0 : -.infinity
         Parallel.forRanges(count, costPerItem: plane) { range in
             for row in range {
-                let value = bias[row % channels]
+                let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                for i in 0..<plane { base[i] += value }
+                for i in 0..<plane { base[i] = max(base[i] + value, floor) }
             }
         }
     }
