@@ -35,6 +35,7 @@ public final class BatchNorm2D {
 
     private var input: Tensor?
     private var trained = false
+    private var rectified = false
     /// The per-channel mean and 1/sqrt(var + eps) used by the last forward.
     private var mean: [Float]
     private var inverseStd: [Float]
@@ -52,14 +53,17 @@ public final class BatchNorm2D {
         inverseStd = Array(repeating: 1, count: channels)
     }
 
+    /// - Parameter rectify: also apply ReLU, y = max(bn(x), 0), in the same pass (backward then
+    ///   differentiates the rectifier too).
     @discardableResult
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    public func forward(_ x: Tensor, training: Bool, rectify: Bool = false) -> Tensor {
         Profiler.measure("bn forward") {
             // x: (N, C, H, W), y: (N, C, H, W)
             precondition(x.shape.count == 4 && x.shape[1] == channels,
                          "BatchNorm2D: expected (N, \(channels), H, W), got \(x.shape)")
             input = x
             trained = training
+            rectified = rectify
             output.resize(to: x.shape)
             let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
             let m = n * plane
@@ -89,14 +93,13 @@ public final class BatchNorm2D {
                     for c in range {
                         var sum: Double = 0
                         for image in 0..<n {
-                            let base = x.data + (image * channels + c) * plane
-                            for i in 0..<plane { sum += Double(base[i]) }
+                            sum += Double(Reductions.sum(x.data + (image * channels + c) * plane, plane))
                         }
                         let mu = sum / Double(m)
                         var squares: Double = 0
                         for image in 0..<n {
                             let base = x.data + (image * channels + c) * plane
-                            for i in 0..<plane { let d = Double(base[i]) - mu; squares += d * d }
+                            squares += Double(Reductions.squaredDeviations(base, plane, mean: Float(mu)))
                         }
                         let variance = squares / Double(m)
                         meanOut[c] = Float(mu)
@@ -113,6 +116,7 @@ public final class BatchNorm2D {
     private func normalise(_ x: Tensor, images n: Int, plane: Int) {
         let channels = channels
         let (y, gamma, beta) = (output.data, weight.value.data, bias.value.data)
+        let floor: Float = rectified ? 0 : -.infinity
         mean.withUnsafeBufferPointer { mean in
             inverseStd.withUnsafeBufferPointer { inverseStd in
                 Parallel.forRanges(n * channels, costPerItem: plane) { range in
@@ -121,7 +125,7 @@ public final class BatchNorm2D {
                         let scale = gamma[c] * inverseStd[c]
                         let shift = beta[c] - mean[c] * scale
                         let source = x.data + row * plane, target = y + row * plane
-                        for i in 0..<plane { target[i] = source[i] * scale + shift }
+                        for i in 0..<plane { target[i] = max(source[i] * scale + shift, floor) }
                     }
                 }
             }
@@ -134,7 +138,8 @@ public final class BatchNorm2D {
     ///     train: dx = gamma * inverseStd * (dy - mean(dy) - xhat * mean(dy * xhat))
     ///     eval:  dx = gamma * inverseStd * dy
     ///
-    /// `dx` may be the same tensor as `dy` (the gradient is then computed in place).
+    /// `dx` may be the same tensor as `dy` (the gradient is then computed in place). After a
+    /// rectified forward, dy is first multiplied by [y > 0].
     public func backward(_ dy: Tensor, inputGradient dx: Tensor) {
         Profiler.measure("bn backward") {
             guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
@@ -143,6 +148,8 @@ public final class BatchNorm2D {
             if dx !== dy { dx.resize(to: x.shape) }
             let m = Double(n * plane)
             let channels = channels, training = trained
+            // With a fused ReLU, dy is first masked by y > 0 (y is the rectified output).
+            let mask: UnsafeMutablePointer<Float>? = rectified ? output.data : nil
             let (gamma, dgamma, dbeta) = (weight.value.data, weight.grad.data, bias.grad.data)
             mean.withUnsafeBufferPointer { mean in
                 inverseStd.withUnsafeBufferPointer { inverseStd in
@@ -152,11 +159,10 @@ public final class BatchNorm2D {
                             var sumDy: Double = 0, sumDyXhat: Double = 0
                             for image in 0..<n {
                                 let offset = (image * channels + c) * plane
-                                let (g, source) = (dy.data + offset, x.data + offset)
-                                for i in 0..<plane {
-                                    sumDy += Double(g[i])
-                                    sumDyXhat += Double(g[i] * ((source[i] - mu) * inv))
-                                }
+                                let (a, b) = Reductions.gradientSums(dy.data + offset, x.data + offset, plane, mean: mu,
+                                                                     mask: mask.map { UnsafePointer($0 + offset) })
+                                sumDy += Double(a)
+                                sumDyXhat += Double(b) * Double(inv)
                             }
                             dgamma[c] += Float(sumDyXhat)
                             dbeta[c] += Float(sumDy)
@@ -166,9 +172,16 @@ public final class BatchNorm2D {
                             for image in 0..<n {
                                 let offset = (image * channels + c) * plane
                                 let (g, source, target) = (dy.data + offset, x.data + offset, dx.data + offset)
-                                for i in 0..<plane {
-                                    let xhat = (source[i] - mu) * inv
-                                    target[i] = scale * (g[i] - meanDy - xhat * meanDyXhat)
+                                if let mask {
+                                    let live = mask + offset
+                                    for i in 0..<plane {
+                                        let gradient = live[i] > 0 ? g[i] : 0
+                                        target[i] = scale * (gradient - meanDy - (source[i] - mu) * inv * meanDyXhat)
+                                    }
+                                } else {
+                                    for i in 0..<plane {
+                                        target[i] = scale * (g[i] - meanDy - (source[i] - mu) * inv * meanDyXhat)
+                                    }
                                 }
                             }
                         }

@@ -48,12 +48,15 @@ public final class Conv2D {
 
     /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
+    /// `rectify` applies ReLU in the same pass as the bias (the caller differentiates it).
     ///
     /// A batch of at least `Parallel.threadCount` images is split by images, each thread
     /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
-    /// each GEMM by rows instead.
+    /// each GEMM by rows instead. Where an image's output is small (the late layers), a thread
+    /// puts several images side by side in one product, so that each GEMM has about
+    /// `groupColumns` columns.
     @discardableResult
-    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil) -> Tensor {
+    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false) -> Tensor {
         Profiler.measure("conv forward") {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
             precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
@@ -65,33 +68,44 @@ public final class Conv2D {
             input = x
             output.resize(to: [n, outputChannels, oh, ow])
             let weights = (w ?? weight.value).data
-            let geometry = Geometry(conv: self, height: h, width: wd)
-            let byImage = n >= Parallel.threadCount
-            workspace.prepare(threads: byImage ? Parallel.threadCount : 1, columns: isPointwise ? 0 : geometry.columnCount)
+            let plan = Plan(conv: self, images: n, height: h, width: wd)
+            prepareWorkspace(plan, weightGradient: false)
             let y = output.data
-            Parallel.forChunks(byImage ? n : 1) { chunk, range in
-                for image in byImage ? range : 0..<n {
-                    let col = lowered(x.data + image * geometry.inputPlane, geometry, scratch: chunk, parallel: !byImage)
-                    let target = y + image * geometry.outputPlane
-                    if byImage {
-                        GEMM.multiply(target, weights, col, m: outputChannels, n: geometry.columns, k: geometry.rows)
+            Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
+                plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                    let width = count * plan.columns
+                    let col = gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                    let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
+                    if plan.byImage {
+                        GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
                     } else {
-                        GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: geometry.columns, k: geometry.rows)
+                        GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
                     }
+                    if count > 1 { scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns) }
                 }
             }
-            if let biasValues = w == nil ? bias?.value.data : b?.data {
-                addBias(biasValues, count: n * outputChannels, plane: geometry.columns)
+            let biasValues = w == nil ? bias?.value.data : b?.data
+            if biasValues != nil || rectify {
+                addBias(biasValues, rectify: rectify, count: n * outputChannels, plane: plan.columns)
             }
             return output
         }
     }
 
-    /// Sizes of one image's im2col product.
-    struct Geometry {
+    /// Aim for GEMMs with at least this many columns by grouping images.
+    static let groupColumns = 384
+
+    /// How one call splits its batch: sizes of one image's product and the grouping.
+    struct Plan {
         let rows, columns, inputPlane, outputPlane: Int
         let channels, height, width, kernel, stride, padding: Int
-        init(conv: Conv2D, height: Int, width: Int) {
+        let pointwise: Bool
+        /// Split by images over the threads (else by GEMM rows, one image at a time).
+        let byImage: Bool
+        /// Images per GEMM.
+        let group: Int
+
+        init(conv: Conv2D, images: Int, height: Int, width: Int) {
             let (oh, ow) = (conv.outputSize(height), conv.outputSize(width))
             rows = conv.inputChannels * conv.kernelSize * conv.kernelSize
             columns = oh * ow
@@ -99,34 +113,93 @@ public final class Conv2D {
             outputPlane = conv.outputChannels * columns
             (channels, self.height, self.width) = (conv.inputChannels, height, width)
             (kernel, stride, padding) = (conv.kernelSize, conv.stride, conv.padding)
+            pointwise = conv.isPointwise
+            byImage = images >= Parallel.threadCount
+            let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
+            group = byImage ? max(1, min(perThread, (Conv2D.groupColumns + columns - 1) / columns)) : 1
         }
-        var columnCount: Int { rows * columns }
+
+        /// Calls `body(first, count)` for consecutive groups of images in `range` (all images
+        /// when not splitting by images).
+        func forEachGroup(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(group, range.upperBound - first)
+                body(first, count)
+                first += count
+            }
+        }
     }
 
-    /// The im2col matrix of one image: the image itself for a pointwise convolution, else
-    /// lowered into the scratch of `chunk`.
-    private func lowered(_ source: UnsafeMutablePointer<Float>, _ g: Geometry, scratch chunk: Int,
-                         parallel: Bool) -> UnsafeMutablePointer<Float> {
-        if isPointwise { return source }
+    private func prepareWorkspace(_ plan: Plan, weightGradient: Bool) {
+        let grouped = plan.group > 1
+        workspace.prepare(
+            threads: plan.byImage ? Parallel.threadCount : 1,
+            columns: plan.pointwise && !grouped ? 0 : plan.rows * plan.columns * plan.group,
+            groupOutput: grouped ? outputChannels * plan.columns * plan.group : 0,
+            weightGradient: weightGradient ? weight.value.count : 0)
+    }
+
+    /// The im2col matrix of images first..<first+count side by side, (rows, count*columns):
+    /// the image itself for one image of a pointwise convolution, else built in the scratch of
+    /// `chunk`.
+    private func gatherColumns(_ x: Tensor, first: Int, count: Int, _ plan: Plan, scratch chunk: Int)
+        -> UnsafeMutablePointer<Float>
+    {
+        let source = x.data + first * plan.inputPlane
+        if plan.pointwise && count == 1 { return source }
         let col = workspace.columns[chunk].data
-        Im2Col.lower(col, source, channels: g.channels, height: g.height, width: g.width,
-                     kernel: g.kernel, stride: g.stride, padding: g.padding, parallel: parallel)
+        let width = count * plan.columns
+        for j in 0..<count {
+            let image = source + j * plan.inputPlane
+            if plan.pointwise {
+                for c in 0..<plan.channels {
+                    (col + c * width + j * plan.columns).update(from: image + c * plan.columns, count: plan.columns)
+                }
+            } else {
+                Im2Col.lower(col + j * plan.columns, image, channels: plan.channels, height: plan.height, width: plan.width,
+                             kernel: plan.kernel, stride: plan.stride, padding: plan.padding,
+                             leadingDimension: width, parallel: !plan.byImage)
+            }
+        }
         return col
     }
 
-    private func addBias(_ bias: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
+    /// NCHW images first..<first+count <- a (rows, count*columns) matrix of side-by-side images.
+    private func scatter(_ matrix: UnsafePointer<Float>, into tensor: UnsafeMutablePointer<Float>,
+                         first: Int, count: Int, rows: Int, _ columns: Int) {
+        for j in 0..<count {
+            for r in 0..<rows {
+                (tensor + ((first + j) * rows + r) * columns).update(from: matrix + r * count * columns + j * columns, count: columns)
+            }
+        }
+    }
+
+    /// The (rows, count*columns) matrix of side-by-side images <- NCHW images first..<first+count.
+    private func gather(_ tensor: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>,
+                        first: Int, count: Int, rows: Int, _ columns: Int) {
+        for j in 0..<count {
+            for r in 0..<rows {
+                (matrix + r * count * columns + j * columns).update(from: tensor + ((first + j) * rows + r) * columns, count: columns)
+            }
+        }
+    }
+
+    /// y <- y + b (per channel), then max(y, 0) when rectifying.
+    private func addBias(_ bias: UnsafeMutablePointer<Float>?, rectify: Bool, count: Int, plane: Int) {
         let y = output.data, channels = outputChannels
+        let floor: Float = rectify ? 0 : -.infinity
         Parallel.forRanges(count, costPerItem: plane) { range in
             for row in range {
-                let value = bias[row % channels]
+                let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                for i in 0..<plane { base[i] += value }
+                for i in 0..<plane { base[i] = max(base[i] + value, floor) }
             }
         }
     }
 
     /// Differentiates `y = w * col(x) + b`: dW += dy_n col_n^T, db += sum dy,
-    /// dx_n = col2im(w^T dy_n).
+    /// dx_n = col2im(w^T dy_n) (with images grouped side by side as in the forward).
     ///
     /// - Parameters:
     ///   - dy: dLoss/dy, (N, OC, OH, OW).
@@ -140,46 +213,61 @@ public final class Conv2D {
             precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
             GEMM.useCallerThreadOnly
             let n = x.shape[0]
-            let g = Geometry(conv: self, height: x.shape[2], width: x.shape[3])
+            let plan = Plan(conv: self, images: n, height: x.shape[2], width: x.shape[3])
             let weights = (w ?? weight.value).data
             dx?.resize(to: x.shape)
-            let byImage = n >= Parallel.threadCount
-            let threads = byImage ? Parallel.threadCount : 1
-            workspace.prepare(threads: threads, columns: isPointwise ? 0 : g.columnCount,
-                              weightGradient: accumulateParameterGradients ? weight.value.count : 0)
-            Parallel.forChunks(byImage ? n : 1) { chunk, range in
+            prepareWorkspace(plan, weightGradient: accumulateParameterGradients)
+            Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
                 // Thread 0 accumulates into the gradient itself, the others into scratch.
                 let dW = chunk == 0 ? weight.grad.data : workspace.weightGradients[chunk].data
-                for image in byImage ? range : 0..<n {
-                    let gradient = dy.data + image * g.outputPlane
+                plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                    let width = count * plan.columns
+                    var gradient = dy.data + first * plan.outputPlane
+                    if count > 1 {
+                        gradient = workspace.groupOutputs[chunk].data
+                        gather(dy.data, into: gradient, first: first, count: count, rows: outputChannels, plan.columns)
+                    }
                     if accumulateParameterGradients {
-                        let col = lowered(x.data + image * g.inputPlane, g, scratch: chunk, parallel: !byImage)
-                        // dW (OC, rows) += dy_n (OC, cols) * col_n^T (cols, rows)
-                        if byImage {
-                            GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: g.rows, k: g.columns, beta: 1)
+                        let col = gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                        // dW (OC, rows) += dy (OC, width) * col^T (width, rows)
+                        if plan.byImage {
+                            GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
                         } else {
-                            GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: g.rows, k: g.columns, beta: 1)
+                            GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
                         }
                     }
-                    guard let dx else { continue }
-                    let target = dx.data + image * g.inputPlane
-                    // dcol (rows, cols) = w^T (rows, OC) * dy_n (OC, cols)
-                    let dcol = isPointwise ? target : workspace.columnGradients[chunk].data
-                    if byImage {
-                        GEMM.multiply(dcol, weights, transposeA: true, gradient, m: g.rows, n: g.columns, k: outputChannels)
-                    } else {
-                        GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: g.rows, n: g.columns, k: outputChannels)
-                    }
-                    if !isPointwise {
-                        Im2Col.raise(target, dcol, channels: g.channels, height: g.height, width: g.width,
-                                     kernel: g.kernel, stride: g.stride, padding: g.padding, parallel: !byImage)
-                    }
+                    if let dx { inputGradient(dx, gradient, weights, first: first, count: count, plan, scratch: chunk) }
                 }
             }
             if accumulateParameterGradients {
-                for chunk in 1..<max(threads, 1) { add(workspace.weightGradients[chunk], into: weight.grad) }
-                if let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: g.columns) }
+                for chunk in 1..<max(plan.byImage ? Parallel.threadCount : 1, 1) {
+                    add(workspace.weightGradients[chunk], into: weight.grad)
+                }
+                if let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
             }
+        }
+    }
+
+    /// dx for images first..<first+count: dcol (rows, width) = w^T (rows, OC) * dy (OC, width),
+    /// then col2im (or, for a pointwise convolution, dcol is dx itself).
+    private func inputGradient(_ dx: Tensor, _ gradient: UnsafePointer<Float>, _ weights: UnsafePointer<Float>,
+                               first: Int, count: Int, _ plan: Plan, scratch chunk: Int) {
+        let width = count * plan.columns
+        let target = dx.data + first * plan.inputPlane
+        let dcol = plan.pointwise && count == 1 ? target : workspace.columnGradients[chunk].data
+        if plan.byImage {
+            GEMM.multiply(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+        } else {
+            GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+        }
+        if plan.pointwise {
+            if count > 1 { scatter(dcol, into: dx.data, first: first, count: count, rows: plan.channels, plan.columns) }
+            return
+        }
+        for j in 0..<count {
+            Im2Col.raise(target + j * plan.inputPlane, dcol + j * plan.columns, channels: plan.channels,
+                         height: plan.height, width: plan.width, kernel: plan.kernel, stride: plan.stride,
+                         padding: plan.padding, leadingDimension: width, parallel: !plan.byImage)
         }
     }
 
@@ -213,17 +301,22 @@ public final class ConvolutionWorkspace {
 
     public init() {}
 
-    func prepare(threads: Int, columns count: Int, weightGradient weights: Int = 0) {
+    /// Per-thread (OC, group*columns) products of grouped images (and their gradients).
+    var groupOutputs: [Tensor] = []
+
+    func prepare(threads: Int, columns count: Int, groupOutput: Int, weightGradient weights: Int) {
         while columns.count < threads {
             columns.append(Tensor(shape: [0]))
             columnGradients.append(Tensor(shape: [0]))
             weightGradients.append(Tensor(shape: [0]))
+            groupOutputs.append(Tensor(shape: [0]))
         }
         for t in 0..<threads {
             if count > 0 {
                 columns[t].resize(to: [count])
                 columnGradients[t].resize(to: [count])
             }
+            if groupOutput > 0 { groupOutputs[t].resize(to: [groupOutput]) }
             if t > 0 && weights > 0 {
                 weightGradients[t].resize(to: [weights])
                 weightGradients[t].fill(0)
@@ -234,19 +327,21 @@ public final class ConvolutionWorkspace {
 
 /// The im2col lowering and its adjoint (col2im), for one image.
 enum Im2Col {
-    /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0.
+    /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0. Rows of col are
+    /// `leadingDimension` apart (default OH*OW; larger when images sit side by side).
     static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
                       channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
-                      parallel: Bool = true) {
+                      leadingDimension: Int? = nil, parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
         let rows = channels * kernel * kernel
+        let ld = leadingDimension ?? oh * ow
         Parallel.forRanges(rows, costPerItem: parallel ? oh * ow : 0) { range in
             for row in range {
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
                 let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 let plane = x + c * height * width
-                var target = col + row * oh * ow
+                var target = col + row * ld
                 for i in 0..<oh {
                     let ih = i * stride - padding + p
                     if ih < 0 || ih >= height || first >= last {
@@ -271,9 +366,10 @@ enum Im2Col {
     /// of `lower`. x is overwritten.
     static func raise(_ x: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>,
                       channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
-                      parallel: Bool = true) {
+                      leadingDimension: Int? = nil, parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
+        let ld = leadingDimension ?? oh * ow
         Parallel.forRanges(channels, costPerItem: parallel ? kernel * kernel * oh * ow : 0) { range in
             for c in range {
                 let plane = x + c * height * width
@@ -282,7 +378,7 @@ enum Im2Col {
                     for q in 0..<kernel {
                         let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                         if first >= last { continue }
-                        var source = col + ((c * kernel + p) * kernel + q) * oh * ow
+                        var source = col + ((c * kernel + p) * kernel + q) * ld
                         for i in 0..<oh {
                             let ih = i * stride - padding + p
                             if ih >= 0 && ih < height {

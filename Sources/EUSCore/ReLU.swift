@@ -9,7 +9,7 @@ public enum ReLU {
         Profiler.measure("relu forward") {
             let data = x.data
             Parallel.forRanges(x.count) { range in
-                for i in range where data[i] < 0 { data[i] = 0 }
+                for i in range { data[i] = data[i] > 0 ? data[i] : 0 }
             }
         }
     }
@@ -20,7 +20,7 @@ public enum ReLU {
             precondition(dy.count == y.count, "ReLU: dy \(dy.shape) does not match y \(y.shape)")
             let (g, data) = (dy.data, y.data)
             Parallel.forRanges(dy.count) { range in
-                for i in range where !(data[i] > 0) { g[i] = 0 }
+                for i in range { g[i] = data[i] > 0 ? g[i] : 0 }
             }
         }
     }
