@@ -3,7 +3,9 @@
 #   1. headless Chromium renders report.html to a screenshot, which must not be blank
 #      (its grey-level standard deviation and its number of colours are measured with
 #      ImageMagick);
-#   2. pdftoppm turns every page of report.pdf into a PNG, and the page count must be at
+#   2. the case table's "misclassified by either model" filter and column sort work in the
+#      browser (a copy of the page with a probe script appended is run with --dump-dom);
+#   3. pdftoppm turns every page of report.pdf into a PNG, and the page count must be at
 #      least the number of report sections (9).
 #
 # Usage: scripts/check-report.sh REPORT_DIR [OUT_DIR]
@@ -39,7 +41,16 @@ echo "check-report: screenshot $shot: grey std-dev $deviation, $colours colours"
 awk -v d="$deviation" -v c="$colours" 'BEGIN { exit !(d > 0.05 && c > 64) }' \
   || { echo "check-report: the screenshot of $html looks blank" >&2; exit 1; }
 
-# 2. The PDF as page images.
+# 2. The filter and the sort, driven by a probe appended to a copy of the page.
+probe="$out/probe.html"
+sed 's#</body>#<script>(function(){var b=document.getElementById("only-wrong");if(!b){document.title="PROBE none";return;}b.checked=true;b.dispatchEvent(new Event("change"));var rows=document.querySelectorAll("\#case-table tbody tr");var shown=0;rows.forEach(function(r){if(r.style.display!=="none")shown++;});var th=document.querySelectorAll("\#case-table th")[0];th.click();document.title="PROBE shown="+shown+" sort="+th.getAttribute("aria-sort");})();</script></body>#' "$html" > "$probe"
+title=$("$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$(cd "$out" && pwd)/probe.html" 2>/dev/null | grep -o 'PROBE[^<]*' | head -1 || true)
+wrong=$(grep -o 'data-wrong="1"' "$html" | wc -l)
+echo "check-report: case table in the browser: $title (expected shown=$wrong)"
+[[ "$title" == "PROBE shown=$wrong sort=ascending" ]] \
+  || { echo "check-report: the case-table filter or sort does not work in $browser" >&2; exit 1; }
+
+# 3. The PDF as page images.
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
 pdftoppm -r 60 -png "$pdf" "$out/page"
 rendered=$(find "$out" -maxdepth 1 -name 'page-*.png' | wc -l)

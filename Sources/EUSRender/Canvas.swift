@@ -141,6 +141,20 @@ public final class Canvas {
         pageCount += 1
     }
 
+    /// Sets the PDF's document title (its Info dictionary). Ignored for SVG and PNG.
+    public func setDocumentTitle(_ title: String) {
+        guard kind == .pdf else { return }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+    }
+
+    /// Adds a top-level entry to the PDF's outline (the viewer's bookmarks) pointing at `y`
+    /// on the current page. Ignored for SVG and PNG.
+    public func addBookmark(_ title: String, y: Double) {
+        guard kind == .pdf else { return }
+        let target = "page=\(pageCount) pos=[0 \(Int(y.rounded()))]"
+        _ = cairo_pdf_surface_add_outline(surface, Int32(CAIRO_PDF_OUTLINE_ROOT), title, target, cairo_pdf_outline_flags_t(rawValue: 0))
+    }
+
     private static func check(_ status: cairo_status_t, _ what: String) throws {
         guard status != CAIRO_STATUS_SUCCESS else { return }
         throw UserError("cairo: \(what) failed (\(String(cString: cairo_status_to_string(status))))")

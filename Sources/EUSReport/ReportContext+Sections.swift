@@ -106,7 +106,7 @@ extension ReportContext {
         }
         let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
         let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        var blocks: [ReportBlock] = [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Probabilities are P(\(metrics.positiveClass)); ✓/✗ say whether the call was right.")]
+        var blocks: [ReportBlock] = [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Under each overlay: the model's P(\(metrics.positiveClass)) → its call; ✓/✗ say whether the call was right.")]
         if let table = localisationTable { blocks.append(.table(table)) }
         return blocks + [.cases(input.cases, audit: false), .caseTable]
     }

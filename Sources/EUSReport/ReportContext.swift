@@ -1,5 +1,6 @@
 import EUSRender
 import EUSStats
+import EUSSupport
 import Foundation
 
 /// The report's words and numbers, computed once from a `ReportInput` and shared by the PDF
@@ -148,7 +149,14 @@ public struct ReportContext {
             row("Youden threshold (exploratory)") { MetricsText.decimal($0.youdenThreshold, digits: 3) },
         ]
         return ReportTable(caption: "Further measures", header: ["Measure"] + models.map(display), rows: rows,
-                           note: "The bootstrap CI uses stratified resampling (2000 resamples, seeded). The Youden threshold is chosen on these cases and is not an operating point.")
+                           note: "Bootstrap CI: \(bootstrapDescription). The Youden threshold is chosen on these cases and is not an operating point.")
+    }
+
+    var bootstrapDescription: String {
+        let options = input.options
+        return options.bootstrapResamples > 0
+            ? "stratified resampling within each class, \(options.bootstrapResamples) resamples, seed \(options.seed)"
+            : "not computed (0 resamples)"
     }
 
     // MARK: - Paired tests
@@ -222,7 +230,7 @@ public struct ReportContext {
             ("Input kind", input.kind == .evaluationFolder ? "evaluation folder" : "predictions CSV"),
             ("Report generated", generatedText),
             ("Threshold", "\(MetricsText.decimal(metrics.threshold, digits: 2)) (\(metrics.thresholdSource))"),
-            ("Bootstrap", "stratified, 2000 resamples, seed 1"),
+            ("Bootstrap", bootstrapDescription),
         ]
         if let e = input.evaluation {
             pairs += [("Data root", e.dataRoot ?? "–"), ("Synthetic data", e.synthetic ? "yes (eus-report synth phantom)" : "no")]
@@ -262,5 +270,3 @@ public struct ReportContext {
         seconds < 60 ? String(format: "%.1f s", seconds) : Progress.clock(seconds)
     }
 }
-
-import EUSSupport

@@ -44,6 +44,8 @@ public struct ReportInput {
     /// The predictions CSV the metrics came from, copied into the report folder.
     public var predictionsCSV: Data
     public var images: ReportImages
+    /// The options the metrics were computed with (bootstrap size and seed are reported).
+    public var options = Options()
 
     public var modelNames: [String] { metrics.models.map(\.name) }
     public var isSynthetic: Bool { evaluation?.synthetic ?? false }
@@ -101,13 +103,15 @@ extension ReportInput {
         let csv = try CSVTable(contentsOf: url)
         let table = try PredictionTable(csv: csv)
         let threshold = options.threshold ?? 0.5
-        let source = options.thresholdSource ?? (options.threshold == nil ? "fixed at 0.5 before evaluation (the default)"
+        let source = options.thresholdSource ?? (options.threshold == nil ? "the default 0.5, not tuned on these cases"
             : "set to \(threshold) on the command line")
         let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
         let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
-        return ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
-                           histories: [], configs: [], predictionsCSV: try readData(url),
-                           images: ReportImages(camFolder: nil))
+        var input = ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
+                                histories: [], configs: [], predictionsCSV: try readData(url),
+                                images: ReportImages(camFolder: nil))
+        input.options = options
+        return input
     }
 
     static func loadFolder(_ folder: URL, options: Options) throws -> ReportInput {
@@ -145,10 +149,12 @@ extension ReportInput {
         }
         let camFolder = folder.appendingPathComponent("cams")
         let hasCams = FileManager.default.fileExists(atPath: camFolder.path)
-        return ReportInput(source: folder, kind: .evaluationFolder, metrics: metrics, cases: cases,
-                           evaluation: evaluation, histories: histories, configs: configs,
-                           predictionsCSV: try readData(predictionsURL),
-                           images: ReportImages(camFolder: hasCams ? camFolder : nil))
+        var input = ReportInput(source: folder, kind: .evaluationFolder, metrics: metrics, cases: cases,
+                                evaluation: evaluation, histories: histories, configs: configs,
+                                predictionsCSV: try readData(predictionsURL),
+                                images: ReportImages(camFolder: hasCams ? camFolder : nil))
+        input.options = options
+        return input
     }
 
     private static func computeMetrics(_ table: PredictionTable, threshold: Double, source: String,
@@ -173,7 +179,9 @@ extension ReportInput {
             var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],
                                   isPositive: table.labels[index] == metrics.positiveClass,
                                   probabilities: scores.map { $0[index] }, imageURL: imageURL)
-            item.camEnergyInMask = energyColumns.map { column in column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) } }
+            item.camEnergyInMask = energyColumns.map { column in
+                column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) }.flatMap { $0.isFinite ? $0 : nil }
+            }
             item.camPointingHit = hitColumns.map { column in
                 column.flatMap { (value: Int) -> Bool? in
                     switch row[value].trimmingCharacters(in: .whitespaces).lowercased() {

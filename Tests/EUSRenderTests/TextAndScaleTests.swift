@@ -44,3 +44,21 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
     XCTAssertEqual(a.count, b.count, "\(a) vs \(b)", file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
 }
+
+final class IntegerTicksAndLinesTests: XCTestCase {
+    func testIntegerTicksNeverFallBetweenWholeNumbers() {
+        XCTAssertEqual(NiceScale.ticks(from: 0, to: 20, count: 8, integer: true), [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
+        XCTAssertEqual(NiceScale.ticks(from: 0, to: 3, count: 6, integer: true), [0, 1, 2, 3])
+        for upper in stride(from: 2.0, through: 60, by: 1) {
+            for value in NiceScale.ticks(from: 0, to: upper, count: 5, integer: true) {
+                XCTAssertEqual(value, value.rounded(), "tick \(value) for 0...\(upper)")
+            }
+        }
+    }
+
+    func testExplicitLineBreaksAreKept() {
+        let canvas = Canvas(kind: .svg, size: Size(width: 100, height: 100))
+        XCTAssertEqual(TextLayout.wrap("a b\nc\n\nd", font: Font(size: 8), width: 500, on: canvas), ["a b", "c", "", "d"])
+        _ = try? canvas.finish()
+    }
+}

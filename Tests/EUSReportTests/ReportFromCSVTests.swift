@@ -38,7 +38,7 @@ final class ReportFromCSVTests: XCTestCase {
         XCTAssertTrue(html.contains("No Grad-CAM overlays"), "the gallery should say that overlays are absent")
         XCTAssertFalse(html.contains("SYNTHETIC PHANTOM DATA"), "a CSV is not known to be synthetic")
         // Honest wording: threshold, single hold-out, wide intervals.
-        XCTAssertTrue(html.contains("fixed at 0.5 before evaluation"))
+        XCTAssertTrue(html.contains("the threshold was the default 0.5, not tuned on these cases"))
         XCTAssertTrue(html.contains("single stratified hold-out split"))
         XCTAssertTrue(html.contains("confidence intervals are wide"))
         // The sortable case table has one row per case, flagged when either model was wrong.

@@ -28,6 +28,10 @@ final class ReportFromEvaluationTests: XCTestCase {
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
         XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.all.count)
         XCTAssertTrue(PDFInfo.embedsFonts(pdf))
+        let pdfText = String(decoding: pdf, as: UTF8.self)
+        for (index, section) in ReportSection.all.enumerated() {
+            XCTAssertTrue(pdfText.contains("/Title (\(index + 1). \(section.title))"), "no PDF bookmark for \(section.title)")
+        }
 
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
         for section in ReportSection.all { XCTAssertTrue(html.contains("id=\"\(section.id)\""), section.id) }

@@ -25,7 +25,7 @@ struct CasePanel {
         let threshold = input.threshold
         let wrongByAny = item.misclassifiedByAny(threshold: threshold)
         let header = "\(item.id) · true \(item.label)" + (wrongByAny ? " · misclassified" : "")
-        let fitted = TextLayout.fit(header, font: headerFont, width: rect.width, minimumSize: 6, on: canvas)
+        let fitted = TextLayout.fit(header, font: headerFont, width: rect.width, minimumSize: 6.5, on: canvas)
         canvas.text(TextLayout.truncate(header, font: fitted, width: rect.width, on: canvas), at: Point(x: rect.minX, y: rect.minY),
                     font: fitted, color: wrongByAny ? OkabeIto.vermillion : Ink.text, baseline: .top)
         let side = tileSide(width: rect.width)
@@ -37,7 +37,7 @@ struct CasePanel {
         for (index, name) in input.modelNames.enumerated() {
             let call = calls[index] ? input.metrics.positiveClass : input.metrics.negativeClass
             tiles.append((input.images.overlay(model: name, caseID: item.id), ModelNames.display(name),
-                          "P=\(MetricsText.decimal(item.probabilities[index], digits: 2)) → \(call) \(correct[index] ? "✓" : "✗")",
+                          "\(MetricsText.decimal(item.probabilities[index], digits: 2)) → \(call) \(correct[index] ? "✓" : "✗")",
                           correct[index] ? ModelNames.color(index) : OkabeIto.vermillion))
         }
         for (t, tile) in tiles.enumerated() {
@@ -48,7 +48,7 @@ struct CasePanel {
             canvas.text(caption, at: Point(x: box.midX, y: captionY), font: captionFont, color: t == 0 ? Ink.secondary : ModelNames.color(t - 1),
                         align: .center, baseline: .top)
             if !tile.detail.isEmpty {
-                let font = TextLayout.fit(tile.detail, font: Font(size: 7, bold: !correct[t - 1]), width: side, minimumSize: 5.5, on: canvas)
+                let font = TextLayout.fit(tile.detail, font: Font(size: 7, bold: !correct[t - 1]), width: side, minimumSize: 6.5, on: canvas)
                 canvas.text(tile.detail, at: Point(x: box.midX, y: captionY + captionFont.size * 1.25), font: font,
                             color: correct[t - 1] ? Ink.text : OkabeIto.vermillion, align: .center, baseline: .top)
             }
@@ -59,7 +59,7 @@ struct CasePanel {
         guard let image else {
             canvas.rect(box, fill: Ink.faint, stroke: Stroke(Ink.grid, width: 0.5))
             canvas.paragraph("not available", at: Point(x: box.minX + 2, y: box.midY - 4), width: box.width - 4,
-                             font: Font(size: 6, italic: true), color: Ink.secondary, align: .center)
+                             font: Font(size: 6.5, italic: true), color: Ink.secondary, align: .center)
             return
         }
         canvas.rect(box, fill: .black)
@@ -70,8 +70,8 @@ struct CasePanel {
 extension Figure {
     /// Validation cases in a grid, each as image + one Grad-CAM overlay per model with the
     /// true class and each model's P(positive) and call. Misclassified cases come first; at most
-    /// `limit` cases fit a journal page (the report shows every case).
-    public static func gradcamGallery(_ input: ReportInput, limit: Int = 24) -> Figure {
+    /// `limit` cases (7 rows, about 225 mm) fit a journal page; the report shows every case.
+    public static func gradcamGallery(_ input: ReportInput, limit: Int = 21) -> Figure {
         let ordered = (input.misclassified + input.cases.filter { !$0.misclassifiedByAny(threshold: input.threshold) }).prefix(limit)
         let columns = input.modelNames.count > 2 ? 2 : 3
         let width = Units.points(millimetres: ColumnWidth.double.millimetres)
@@ -80,9 +80,10 @@ extension Figure {
         let rows = (ordered.count + columns - 1) / columns
         let heightPoints = Double(rows) * cellHeight + 2 * FigureStyle.margin + 12
         return Figure(name: "gradcam_gallery", width: .double, heightMillimetres: Units.millimetres(points: heightPoints)) { canvas, size in
-            let note = ordered.count < input.cases.count
-                ? "\(ordered.count) of \(input.cases.count) validation cases (misclassified first); the report shows every case."
+            let cases = ordered.count < input.cases.count
+                ? "\(ordered.count) of \(input.cases.count) validation cases (misclassified first; the report shows every case)."
                 : "All \(input.cases.count) validation cases, misclassified first."
+            let note = cases + " Under each overlay: P(\(input.metrics.positiveClass)) → the model's call, ✓ right, ✗ wrong."
             canvas.text(note, at: Point(x: FigureStyle.margin, y: FigureStyle.margin), font: FigureStyle.annotationFont, color: Ink.secondary, baseline: .top)
             for (index, item) in ordered.enumerated() {
                 let rect = Rect(x: FigureStyle.margin + Double(index % columns) * (cellWidth + 8),

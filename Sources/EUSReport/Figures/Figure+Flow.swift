@@ -1,5 +1,6 @@
 import EUSRender
 import EUSStats
+import Foundation
 
 /// The counts a STARD-style flow diagram shows.
 public struct FlowCounts: Sendable {
@@ -11,7 +12,7 @@ public struct FlowCounts: Sendable {
     public var splitDescription: String?
     /// Evaluated cases per class (from the predictions).
     public var evaluated: [String: Int]
-    /// Per model: (name, called positive: (true positive, false positive), called negative: (true negative, false negative)).
+    /// Per model: its name and its 2×2 table on the evaluated cases.
     public var models: [(name: String, confusion: ConfusionCounts)]
 
     public init(input: ReportInput) {
@@ -145,5 +146,3 @@ private struct FlowDiagram {
         return bottom
     }
 }
-
-import Foundation

@@ -25,6 +25,7 @@ final class PageWriter {
         self.banner = banner
         self.totalPages = totalPages
         y = content.minY
+        canvas.setDocumentTitle(runningTitle)
         decoratePage()
     }
 
@@ -65,6 +66,7 @@ final class PageWriter {
 
     func heading(_ text: String) {
         ensure(60)
+        canvas.addBookmark(text, y: y)
         canvas.text(text, at: Point(x: content.minX, y: y), font: PageWriter.heading, baseline: .top)
         y += PageWriter.heading.size * 1.35
         canvas.line(from: Point(x: content.minX, y: y), to: Point(x: content.maxX, y: y), stroke: Stroke(OkabeIto.blue, width: 1))

@@ -1,7 +1,14 @@
-import numpy as np, os, json, csv
+"""Writes a fake evaluation folder (29 validation cases, phantom-like images, Grad-CAM-like
+overlays, histories, configs, eval.json) and the bare two-model predictions CSV that
+EUSReportTests uses as predictions_two_models.csv.
+
+Usage: python make_fake_evaluation.py OUT_DIR   (needs numpy and Pillow)
+"""
+import numpy as np, os, json, csv, sys
 from PIL import Image
 rng = np.random.default_rng(7)
-out = '/tmp/rep/eval'
+root = sys.argv[1] if len(sys.argv) > 1 else 'fake-report-input'
+out = os.path.join(root, 'eval')
 os.makedirs(out + '/images', exist_ok=True)
 cases = [('G%02d' % i, 'GIST') for i in range(1, 15)] + [('L%02d' % i, 'LM') for i in range(1, 16)]
 def prob(pos, acc_shift):
@@ -50,7 +57,7 @@ with open(f'{out}/predictions.csv', 'w', newline='') as f:
         c34 = 'GIST' if p34[cid] >= .5 else 'LM'; c50 = 'GIST' if p50[cid] >= .5 else 'LM'
         e34, e50 = loc[cid]
         w.writerow([cid, lab, p34[cid], p50[cid], c34, c50, int(c34 == lab), int(c50 == lab), f'{e34:.4f}', f'{e50:.4f}', int(e34 > 0.45), int(e50 > 0.45), f'images/{cid}.png'])
-with open('/tmp/rep/predictions.csv', 'w', newline='') as f:
+with open(os.path.join(root, 'predictions_two_models.csv'), 'w', newline='') as f:
     w = csv.writer(f); w.writerow(['case_id', 'label', 'resnet34', 'resnet50'])
     for cid, lab in cases: w.writerow([cid, lab, p34[cid], p50[cid]])
 os.makedirs(out + '/histories', exist_ok=True); os.makedirs(out + '/configs', exist_ok=True)
@@ -61,7 +68,7 @@ for m, k in (('resnet34', 1.0), ('resnet50', 1.15)):
             loss = 0.7*np.exp(-e/6*k) + 0.08 + 0.02*rng.random(); acc = 1 - loss*0.75
             f.write(f'{e},{loss:.4f},{acc:.4f},{0.01*0.5*(1+np.cos(np.pi*e/20)):.5f},{12.3*k+rng.random():.2f}\n')
     json.dump({'arch': m, 'epochs': 20, 'batch_size': 16, 'optimizer': 'sgd', 'lr': 0.01, 'momentum': 0.9, 'weight_decay': 1e-4, 'seed': 1, 'augmentation': {'hflip': True, 'rotation': 15}}, open(f'{out}/configs/{m}.json', 'w'), indent=2)
-ev = {"data": {"root": "/tmp/rep/eval", "synthetic": True, "positive_class": "GIST", "negative_class": "LM",
+ev = {"data": {"root": os.path.abspath(out), "synthetic": True, "positive_class": "GIST", "negative_class": "LM",
           "counts": {"train": {"GIST": 55, "LM": 58}, "validation": {"GIST": 14, "LM": 15}}, "excluded": 0, "image_sha256": sha},
  "split": {"ratio": 0.8, "seed": 1, "method": "stratified single hold-out"},
  "models": [{"name": "resnet34", "arch": "resnet34", "weights": "runs/resnet34/model.safetensors", "parameters": 21285698, "flops": 7.34e9, "image_size": 224, "train_seconds": 246.1, "epochs": 20},
