@@ -55,6 +55,7 @@ public final class StepRunner {
             log("\(name): already done, skipped")
             return
         }
+        log("── \(name)")
         let start = Date()
         try body()
         state.finished.append(name)

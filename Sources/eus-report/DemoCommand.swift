@@ -11,8 +11,9 @@ struct DemoCommand: ParsableCommand {
         ResNet-34 and ResNet-50, evaluates both with Grad-CAM and writes the report to \
         output/demo. The settings are chosen to finish in under 10 minutes on a 2-core \
         machine (--quick: under 2 minutes) and are listed in the report; they are smaller \
-        than the study's (see `eus-report run --help`): 96 px inputs, base width 32, AdamW \
-        at lr 0.001, 20 epochs (--quick: 80 px, 8 epochs). Any training option overrides them.
+        than the study's (see `eus-report run --help`): 128 px inputs, base width 32, AdamW \
+        at lr 0.001, 20 epochs, no augmentation (--quick: 96 px, 10 epochs). Any training \
+        option overrides them, e.g. --augment, --optimizer sgd or --epochs 40.
 
         Rerun with --resume after Ctrl-C to continue from the last finished step and epoch.
 

@@ -18,7 +18,7 @@ struct OutputOptions: ParsableArguments {
 /// How a network is trained. Every option falls back to the command's defaults, which are the
 /// study's for `train` and `run` and faster ones for `demo`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Training epochs (default: 30; demo: fewer).")
+    @Option(help: "Training epochs (default: 30; demo: 20, --quick 10).")
     var epochs: Int?
 
     @Option(name: .customLong("batch-size"), help: "Images per batch (default: 16).")
@@ -27,7 +27,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Peak learning rate (default: 0.01 for sgd, 0.001 for adamw).")
     var learningRate: Double?
 
-    @Option(help: "sgd (momentum 0.9) or adamw (default: sgd).")
+    @Option(help: "sgd (momentum 0.9) or adamw (default: sgd; demo: adamw).")
     var optimizer: OptimizerKind?
 
     @Option(name: .customLong("weight-decay"), help: "L2 weight decay (default: 1e-4).")
@@ -36,7 +36,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Learning-rate schedule: cosine (to zero over all epochs) or constant (default: cosine).")
     var schedule: String?
 
-    @Option(name: .customLong("image-size"), help: "Side of the square network input in pixels (default: 224).")
+    @Option(name: .customLong("image-size"), help: "Side of the square network input in pixels (default: 224; demo: 128, --quick 96).")
     var imageSize: Int?
 
     @Option(help: "Seed for the split, initial weights, shuffling and augmentation (default: 1).")
@@ -45,8 +45,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("ResNet base width: 64 is torchvision's; smaller is for quick tests.", visibility: .hidden))
     var width: Int?
 
-    @Flag(name: .customLong("no-augment"), help: "Train without augmentation (flip, rotation, scale/crop, brightness, contrast, gamma).")
-    var noAugment = false
+    @Flag(inversion: .prefixedNo, help: "Augment training images: flip, rotation, scale/crop, brightness, contrast, gamma (default: on; demo: off).")
+    var augment: Bool?
 
     /// `defaults` overridden by whatever was given on the command line.
     func settings(defaults: TrainingSettings) throws -> TrainingSettings {
@@ -63,7 +63,7 @@ struct TrainingOptions: ParsableArguments {
         if let imageSize { settings.imageSize = imageSize }
         if let seed { settings.seed = seed }
         if let width { settings.width = width }
-        if noAugment { settings.augment = false }
+        if let augment { settings.augment = augment }
         try settings.validate()
         return settings
     }
