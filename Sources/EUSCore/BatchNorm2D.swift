@@ -125,7 +125,13 @@ public final class BatchNorm2D {
                         let scale = gamma[c] * inverseStd[c]
                         let shift = beta[c] - mean[c] * scale
                         let source = x.data + row * plane, target = y + row * plane
-                        for i in 0..<plane { target[i] = max(source[i] * scale + shift, floor) }
+                        let (a, b) = (Lanes.Vector(repeating: scale), Lanes.Vector(repeating: shift))
+                        let low = Lanes.Vector(repeating: floor)
+                        Lanes.forEach(0..<plane) { i in
+                            Lanes.store(pointwiseMax(Lanes.load(source, i) * a + b, low), target, i)
+                        } scalar: { i in
+                            target[i] = max(source[i] * scale + shift, floor)
+                        }
                     }
                 }
             }

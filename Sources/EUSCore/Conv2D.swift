@@ -201,7 +201,12 @@ public final class Conv2D {
             for row in range {
                 let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                for i in 0..<plane { base[i] = max(base[i] + value, floor) }
+                let (shift, low) = (Lanes.Vector(repeating: value), Lanes.Vector(repeating: floor))
+                Lanes.forEach(0..<plane) { i in
+                    Lanes.store(pointwiseMax(Lanes.load(base, i) + shift, low), base, i)
+                } scalar: { i in
+                    base[i] = max(base[i] + value, floor)
+                }
             }
         }
     }
