@@ -125,7 +125,13 @@ public final class BatchNorm2D {
                         let scale = gamma[c] * inverseStd[c]
                         let shift = beta[c] - mean[c] * scale
                         let source = x.data + row * plane, target = y + row * plane
-                        for i in 0..<plane { target[i] = max(source[i] * scale + shift, floor) }
+                        let (a, b) = (Lanes.Vector(repeating: scale), Lanes.Vector(repeating: shift))
+                        let low = Lanes.Vector(repeating: floor)
+                        Lanes.forEach(0..<plane) { i in
+                            Lanes.store(pointwiseMax(Lanes.load(source, i) * a + b, low), target, i)
+                        } scalar: { i in
+                            target[i] = max(source[i] * scale + shift, floor)
+                        }
                     }
                 }
             }
@@ -171,18 +177,10 @@ public final class BatchNorm2D {
                             let meanDyXhat = training ? Float(sumDyXhat / m) : 0
                             for image in 0..<n {
                                 let offset = (image * channels + c) * plane
-                                let (g, source, target) = (dy.data + offset, x.data + offset, dx.data + offset)
-                                if let mask {
-                                    let live = mask + offset
-                                    for i in 0..<plane {
-                                        let gradient = live[i] > 0 ? g[i] : 0
-                                        target[i] = scale * (gradient - meanDy - (source[i] - mu) * inv * meanDyXhat)
-                                    }
-                                } else {
-                                    for i in 0..<plane {
-                                        target[i] = scale * (g[i] - meanDy - (source[i] - mu) * inv * meanDyXhat)
-                                    }
-                                }
+                                Reductions.batchNormInputGradient(
+                                    dx.data + offset, dy.data + offset, x.data + offset, plane,
+                                    mask: mask.map { UnsafePointer($0 + offset) }, scale: scale, mean: mu,
+                                    inverseStd: inv, meanDy: meanDy, meanDyXhat: meanDyXhat)
                             }
                         }
                     }

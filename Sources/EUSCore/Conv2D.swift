@@ -74,14 +74,22 @@ public final class Conv2D {
             Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
                 plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
                     let width = count * plan.columns
-                    let col = gatherColumns(x, first: first, count: count, plan, scratch: chunk)
-                    let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
-                    if plan.byImage {
-                        GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
-                    } else {
-                        GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                    let col = timed("conv forward: im2col", chunk) {
+                        gatherColumns(x, first: first, count: count, plan, scratch: chunk)
                     }
-                    if count > 1 { scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns) }
+                    let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
+                    timed("conv forward: gemm", chunk) {
+                        if plan.byImage {
+                            GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                        } else {
+                            GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                        }
+                    }
+                    if count > 1 {
+                        timed("conv forward: regroup", chunk) {
+                            scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns)
+                        }
+                    }
                 }
             }
             let biasValues = w == nil ? bias?.value.data : b?.data
@@ -193,7 +201,12 @@ public final class Conv2D {
             for row in range {
                 let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                for i in 0..<plane { base[i] = max(base[i] + value, floor) }
+                let (shift, low) = (Lanes.Vector(repeating: value), Lanes.Vector(repeating: floor))
+                Lanes.forEach(0..<plane) { i in
+                    Lanes.store(pointwiseMax(Lanes.load(base, i) + shift, low), base, i)
+                } scalar: { i in
+                    base[i] = max(base[i] + value, floor)
+                }
             }
         }
     }
@@ -228,12 +241,16 @@ public final class Conv2D {
                         gather(dy.data, into: gradient, first: first, count: count, rows: outputChannels, plan.columns)
                     }
                     if accumulateParameterGradients {
-                        let col = gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                        let col = timed("conv backward: im2col", chunk) {
+                            gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                        }
                         // dW (OC, rows) += dy (OC, width) * col^T (width, rows)
-                        if plan.byImage {
-                            GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
-                        } else {
-                            GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
+                        timed("conv backward: gemm dW", chunk) {
+                            if plan.byImage {
+                                GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
+                            } else {
+                                GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
+                            }
                         }
                     }
                     if let dx { inputGradient(dx, gradient, weights, first: first, count: count, plan, scratch: chunk) }
@@ -255,20 +272,31 @@ public final class Conv2D {
         let width = count * plan.columns
         let target = dx.data + first * plan.inputPlane
         let dcol = plan.pointwise && count == 1 ? target : workspace.columnGradients[chunk].data
-        if plan.byImage {
-            GEMM.multiply(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
-        } else {
-            GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+        timed("conv backward: gemm dx", chunk) {
+            if plan.byImage {
+                GEMM.multiply(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+            } else {
+                GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+            }
         }
         if plan.pointwise {
             if count > 1 { scatter(dcol, into: dx.data, first: first, count: count, rows: plan.channels, plan.columns) }
             return
         }
-        for j in 0..<count {
-            Im2Col.raise(target + j * plan.inputPlane, dcol + j * plan.columns, channels: plan.channels,
+        timed("conv backward: col2im", chunk) {
+            for j in 0..<count {
+                Im2Col.raise(target + j * plan.inputPlane, dcol + j * plan.columns, channels: plan.channels,
                          height: plan.height, width: plan.width, kernel: plan.kernel, stride: plan.stride,
-                         padding: plan.padding, leadingDimension: width, parallel: !plan.byImage)
+                             padding: plan.padding, leadingDimension: width, parallel: !plan.byImage)
+            }
         }
+    }
+
+    /// Times `body` under `key` on the first thread only (the profiler is not shared between
+    /// threads); the other threads do the same work on other images.
+    @inline(__always)
+    private func timed<T>(_ key: String, _ chunk: Int, _ body: () -> T) -> T {
+        chunk == 0 ? Profiler.measure(key, body) : body()
     }
 
     private func add(_ source: Tensor, into target: Tensor) {
@@ -384,7 +412,7 @@ enum Im2Col {
                             if ih >= 0 && ih < height {
                                 let target = plane + ih * width + first * stride + q - padding
                                 if stride == 1 {
-                                    for j in 0..<(last - first) { target[j] += source[first + j] }
+                                    Im2Col.add(target, source + first, count: last - first)
                                 } else {
                                     for j in 0..<(last - first) { target[j * stride] += source[first + j] }
                                 }
@@ -395,6 +423,19 @@ enum Im2Col {
                 }
             }
         }
+    }
+
+    /// target[i] += source[i] for i < count, eight lanes at a time.
+    @inline(__always)
+    static func add(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Float>.self)
+                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { target[i] += source[i]; i += 1 }
     }
 
     /// The output columns j in first..<last whose input column j*stride + offset lies in 0..<size.

@@ -46,4 +46,29 @@ enum Reductions {
         }
         return (a, b)
     }
+
+    /// dx = scale * (g' - meanDy - (x - mean) * inverseStd * meanDyXhat), g' = g masked as in
+    /// `gradientSums`: BatchNorm's train-mode input gradient for one plane (dx may be g).
+    static func batchNormInputGradient(
+        _ dx: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+        mask: UnsafePointer<Float>?, scale: Float, mean: Float, inverseStd: Float, meanDy: Float, meanDyXhat: Float
+    ) {
+        // dx = scale*g' - scale*meanDy - (x - mean) * (scale * inverseStd * meanDyXhat)
+        let (a, b, c) = (scale, scale * meanDy, scale * inverseStd * meanDyXhat)
+        let (va, vb, vc, vm, zero) = (SIMD8<Float>(repeating: a), SIMD8<Float>(repeating: b),
+                                      SIMD8<Float>(repeating: c), SIMD8<Float>(repeating: mean), SIMD8<Float>())
+        var i = 0
+        while i + 8 <= count {
+            var gradient = load(g, i)
+            if let mask { gradient.replace(with: zero, where: .!(load(mask, i) .> zero)) }
+            let result = va * gradient - vb - (load(x, i) - vm) * vc
+            UnsafeMutableRawPointer(dx + i).storeBytes(of: result, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let gradient = mask.map { $0[i] > 0 ? g[i] : 0 } ?? g[i]
+            dx[i] = a * gradient - b - (x[i] - mean) * c
+            i += 1
+        }
+    }
 }

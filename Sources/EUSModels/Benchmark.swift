@@ -83,10 +83,11 @@ public enum Benchmark {
     /// The profile of the timed training steps, one line per layer kind, per step.
     public static func profileTable(steps: Int) -> String {
         let rows = Profiler.report
-        let total = rows.reduce(0) { $0 + $1.seconds }
-        var lines = ["layer kind            ms/step   share  calls/step"]
-        for row in rows {
-            let name = row.key.padding(toLength: 20, withPad: " ", startingAt: 0)
+        let total = rows.filter { !$0.key.contains(":") }.reduce(0) { $0 + $1.seconds }
+        var lines = ["layer kind                  ms/step   share  calls/step",
+                     "(\"conv ...: part\" rows are parts of the conv rows, timed on the first thread)"]
+        for row in rows.sorted(by: { ($0.key.split(separator: ":")[0], $0.seconds) > ($1.key.split(separator: ":")[0], $1.seconds) }) {
+            let name = row.key.padding(toLength: 26, withPad: " ", startingAt: 0)
             lines.append(name + String(format: " %8.1f  %5.1f%%  %6d", row.seconds * 1000 / Double(steps),
                                        100 * row.seconds / max(total, 1e-12), row.calls / steps))
         }

@@ -54,8 +54,15 @@ final class ResidualBlock {
         precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
         output.resize(to: h.shape)
         let (y, a, b) = (output.data, h.data, shortcut.data)
-        Parallel.forRanges(output.count) { range in
-            for i in range { y[i] = max(a[i] + b[i], 0) }
+        Profiler.measure("residual add+relu") {
+            Parallel.forRanges(output.count) { range in
+                Lanes.forEach(range) { i in
+                    let sum = Lanes.load(a, i) + Lanes.load(b, i)
+                    Lanes.store(sum.replacing(with: 0, where: .!(sum .> 0)), y, i)
+                } scalar: { i in
+                    y[i] = max(a[i] + b[i], 0)
+                }
+            }
         }
         return output
     }
@@ -72,8 +79,14 @@ final class ResidualBlock {
         }
         let shortcutGradient = downsample?.backward(dy, pool: pool, needsInputGradient: true) ?? dy
         let (g, s) = (gradient.data, shortcutGradient.data)
-        Parallel.forRanges(gradient.count) { range in
-            for i in range { g[i] += s[i] }
+        Profiler.measure("residual add backward") {
+            Parallel.forRanges(gradient.count) { range in
+                Lanes.forEach(range) { i in
+                    Lanes.store(Lanes.load(g, i) + Lanes.load(s, i), g, i)
+                } scalar: { i in
+                    g[i] += s[i]
+                }
+            }
         }
         if shortcutGradient !== dy { pool.give(shortcutGradient) }
         return gradient
