@@ -84,6 +84,31 @@ final class DemoTests: CLITestCase {
         XCTAssertEqual(predictions.rows.count, 4, file: file, line: line)
     }
 
+    /// `run` on a user's folder of images (no masks, mixed sizes), with options passed through
+    /// to split, train and evaluate.
+    func testRunOnAFolderOfImages() throws {
+        try makeDataset("images", gist: 10, lm: 10, sizes: [40, 56, 48])
+        let result = try CLI.run(["run", path("images"), "--out", path("out/study"), "--arch", "resnet18",
+                                  "--width", "8", "--image-size", "32", "--epochs", "2", "--batch-size", "4",
+                                  "--ratio", "0.75", "--cam", "gradcampp", "--seed", "5"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Data: 20 cases (10 GIST, 10 LM; images)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("resnet18: accuracy"), result.stdout)
+        for name in ["report.html", "report.pdf", "metrics.json"] { XCTAssertTrue(exists("out/study/\(name)"), name) }
+        let split = try csvRows("out/study.work/split.csv").rows
+        XCTAssertEqual(split.filter { $0[2] == "train" }.count, 16, "round(0.75 × 10) = 8 per class")
+        let history = try csvRows("out/study.work/runs/resnet18/history.csv").rows
+        XCTAssertEqual(history.count, 2)
+        let eval = try JSONSerialization.jsonObject(with: Data(contentsOf: url("out/study.work/eval/eval.json"))) as? [String: Any]
+        XCTAssertEqual((eval?["data"] as? [String: Any])?["synthetic"] as? Bool, false)
+        XCTAssertEqual((eval?["cam"] as? [String: Any])?["method"] as? String, "gradcampp")
+        XCTAssertEqual((eval?["split"] as? [String: Any])?["seed"] as? Int, 5)
+        let predictions = try csvRows("out/study.work/eval/predictions.csv")
+        let energy = try XCTUnwrap(predictions.header.firstIndex(of: "resnet18_cam_energy"))
+        XCTAssertTrue(predictions.rows.allSatisfy { $0[energy].isEmpty }, "no masks, so no localisation scores")
+        assertNoStagingLeft()
+    }
+
     /// The same seed on the same machine gives the same metrics.json, byte for byte.
     func testSameSeedGivesIdenticalMetrics() throws {
         let first = try demo("a")
