@@ -135,12 +135,14 @@ struct RunFolder {
         return state
     }
 
-    /// Removes the checkpoint of an earlier run in this folder, before a fresh start.
-    func clearCheckpoint() throws {
+    /// Before a fresh start in a used folder: the earlier run's weights, history and
+    /// checkpoint go, so the folder never mixes two runs.
+    func clearPreviousRun() throws {
         let fm = FileManager.default
-        let names = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
-        for name in names where name == "checkpoint.json" || name == "checkpoint.safetensors" {
-            try fm.removeItem(at: url.appendingPathComponent(name))
+        for file in [model, history, checkpointWeights, checkpointState] where fm.fileExists(atPath: file.path) {
+            do { try fm.removeItem(at: file) } catch {
+                throw UserError("\(file.path): cannot remove the earlier run's file (\(error.localizedDescription))")
+            }
         }
     }
 }

@@ -46,51 +46,55 @@ public struct TrainingResult: Sendable {
 public enum Trainer {
     public static func train(_ job: TrainingJob) throws -> TrainingResult {
         try job.settings.validate()
-        let dataset = try Dataset.load(job.data, positive: job.positiveClass)
-        let split = try job.split.map { try Split.read($0, for: dataset) }
-            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+        let (dataset, split) = try loadData(job)
         let cases = split.cases(.train, of: dataset)
-        try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
-        try Pipeline.checkWritable(job.out)
-        try dataset.checkImages()
-
         let run = RunFolder(job.out)
-        let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
-        var state: CheckpointState? = nil
-        if job.resume {
-            state = try run.resume(network, arch: job.arch, settings: job.settings)
-        } else {
-            try run.clearCheckpoint()
-            if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
-            network.makeOptimizer(job.settings)
-        }
+        let (network, state) = try startNetwork(job, run: run)
         try AtomicOutput.createDirectory(job.out)
         if job.split == nil { try split.write(to: run.split, for: dataset) }
-        let config = RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network)
-        try JSONFile.write(config, to: run.config)
+        try JSONFile.write(RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network), to: run.config)
 
         var history = state?.history ?? []
-        let firstEpoch = (state?.epoch ?? 0) + 1
-        if firstEpoch > job.settings.epochs {
-            log("\(job.out.path): all \(job.settings.epochs) epochs already finished")
-        }
+        let firstEpoch = history.count + 1
+        if firstEpoch > job.settings.epochs { log("\(job.out.path): all \(job.settings.epochs) epochs already finished") }
         let augmentation = job.settings.augment ? Augmentation.standard : nil
         let batchesPerEpoch = (cases.count + job.settings.batchSize - 1) / job.settings.batchSize
-        let remaining = max(0, job.settings.epochs - firstEpoch + 1)
-        let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)", total: remaining * batchesPerEpoch)
-        for epoch in firstEpoch ... max(firstEpoch, job.settings.epochs) where epoch <= job.settings.epochs {
-            let record = try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
-                                        augmentation: augmentation, job: job, progress: progress)
-            history.append(record)
-            state = CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history, settings: job.settings)
-            try run.writeCheckpoint(state!, network: network)
+        let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)",
+                                           total: max(0, job.settings.epochs - firstEpoch + 1) * batchesPerEpoch)
+        for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
+            history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
+                                          augmentation: augmentation, job: job, progress: progress))
+            try run.writeCheckpoint(CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
+                                                    settings: job.settings), network: network)
             try run.writeHistory(history)
         }
         progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
         try AtomicOutput.write(network.stateDictData(), to: run.model)
-        let seconds = history.reduce(0) { $0 + $1.seconds }
         return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
-                              seconds: seconds)
+                              seconds: history.reduce(0) { $0 + $1.seconds })
+    }
+
+    /// The dataset and its split, checked: both classes in both partitions, every image
+    /// decodable, the run folder writable.
+    static func loadData(_ job: TrainingJob) throws -> (Dataset, Split) {
+        let dataset = try Dataset.load(job.data, positive: job.positiveClass)
+        let split = try job.split.map { try Split.read($0, for: dataset) }
+            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+        try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
+        try Pipeline.checkWritable(job.out)
+        try dataset.checkImages()
+        return (dataset, split)
+    }
+
+    /// A fresh network (from `--init` weights when given) with a new optimiser, or, with
+    /// `--resume`, the checkpoint's network and optimiser and where it stopped.
+    static func startNetwork(_ job: TrainingJob, run: RunFolder) throws -> (Network, CheckpointState?) {
+        let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
+        if job.resume { return (network, try run.resume(network, arch: job.arch, settings: job.settings)) }
+        try run.clearPreviousRun()
+        if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
+        network.makeOptimizer(job.settings)
+        return (network, nil)
     }
 
     /// One pass over the shuffled training cases.
