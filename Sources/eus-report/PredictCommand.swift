@@ -21,8 +21,9 @@ struct PredictCommand: ParsableCommand {
         architecture loads; weights of another architecture stop with the tensor that differs.
 
         Example:
-          eus-report predict data/ --arch resnet34 --weights runs/r34/model.safetensors \\
-            --split split.csv --partition validation --out pred.csv --cam-dir cams/
+          eus-report predict data/ --arch resnet34 \\
+            --weights runs/r34/model.safetensors --split split.csv \\
+            --partition validation --out pred.csv --cam-dir cams/
         """
     )
 

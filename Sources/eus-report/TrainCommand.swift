@@ -21,7 +21,8 @@ struct TrainCommand: ParsableCommand {
         as safetensors; an fc of another shape is re-initialised with a warning.
 
         Example:
-          eus-report train data/ --arch resnet34 --split split.csv --out runs/r34 --epochs 20
+          eus-report train data/ --arch resnet34 --split split.csv \\
+            --out runs/r34 --epochs 20
         """
     )
 
