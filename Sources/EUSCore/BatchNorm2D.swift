@@ -35,6 +35,7 @@ public final class BatchNorm2D {
 
     private var input: Tensor?
     private var trained = false
+    private var rectified = false
     /// The per-channel mean and 1/sqrt(var + eps) used by the last forward.
     private var mean: [Float]
     private var inverseStd: [Float]
@@ -52,28 +53,33 @@ public final class BatchNorm2D {
         inverseStd = Array(repeating: 1, count: channels)
     }
 
+    /// - Parameter rectify: also apply ReLU, y = max(bn(x), 0), in the same pass (backward then
+    ///   differentiates the rectifier too).
     @discardableResult
-    public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        // x: (N, C, H, W), y: (N, C, H, W)
-        precondition(x.shape.count == 4 && x.shape[1] == channels,
-                     "BatchNorm2D: expected (N, \(channels), H, W), got \(x.shape)")
-        input = x
-        trained = training
-        output.resize(to: x.shape)
-        let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
-        let m = n * plane
-        if training {
-            precondition(m > 1, "BatchNorm2D: train mode needs more than one value per channel, got \(x.shape)")
-            batchStatistics(x, images: n, plane: plane)
-            batchesTracked += 1
-        } else {
-            for c in 0..<channels {
-                mean[c] = runningMean[c]
-                inverseStd[c] = 1 / (runningVar[c] + epsilon).squareRoot()
+    public func forward(_ x: Tensor, training: Bool, rectify: Bool = false) -> Tensor {
+        Profiler.measure("bn forward") {
+            // x: (N, C, H, W), y: (N, C, H, W)
+            precondition(x.shape.count == 4 && x.shape[1] == channels,
+                         "BatchNorm2D: expected (N, \(channels), H, W), got \(x.shape)")
+            input = x
+            trained = training
+            rectified = rectify
+            output.resize(to: x.shape)
+            let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
+            let m = n * plane
+            if training {
+                precondition(m > 1, "BatchNorm2D: train mode needs more than one value per channel, got \(x.shape)")
+                batchStatistics(x, images: n, plane: plane)
+                batchesTracked += 1
+            } else {
+                for c in 0..<channels {
+                    mean[c] = runningMean[c]
+                    inverseStd[c] = 1 / (runningVar[c] + epsilon).squareRoot()
+                }
             }
+            normalise(x, images: n, plane: plane)
+            return output
         }
-        normalise(x, images: n, plane: plane)
-        return output
     }
 
     /// Sets `mean`/`inverseStd` from the batch (two passes, Double sums) and updates the running
@@ -87,14 +93,13 @@ public final class BatchNorm2D {
                     for c in range {
                         var sum: Double = 0
                         for image in 0..<n {
-                            let base = x.data + (image * channels + c) * plane
-                            for i in 0..<plane { sum += Double(base[i]) }
+                            sum += Double(Reductions.sum(x.data + (image * channels + c) * plane, plane))
                         }
                         let mu = sum / Double(m)
                         var squares: Double = 0
                         for image in 0..<n {
                             let base = x.data + (image * channels + c) * plane
-                            for i in 0..<plane { let d = Double(base[i]) - mu; squares += d * d }
+                            squares += Double(Reductions.squaredDeviations(base, plane, mean: Float(mu)))
                         }
                         let variance = squares / Double(m)
                         meanOut[c] = Float(mu)
@@ -111,6 +116,7 @@ public final class BatchNorm2D {
     private func normalise(_ x: Tensor, images n: Int, plane: Int) {
         let channels = channels
         let (y, gamma, beta) = (output.data, weight.value.data, bias.value.data)
+        let floor: Float = rectified ? 0 : -.infinity
         mean.withUnsafeBufferPointer { mean in
             inverseStd.withUnsafeBufferPointer { inverseStd in
                 Parallel.forRanges(n * channels, costPerItem: plane) { range in
@@ -119,7 +125,13 @@ public final class BatchNorm2D {
                         let scale = gamma[c] * inverseStd[c]
                         let shift = beta[c] - mean[c] * scale
                         let source = x.data + row * plane, target = y + row * plane
-                        for i in 0..<plane { target[i] = source[i] * scale + shift }
+                        let (a, b) = (Lanes.Vector(repeating: scale), Lanes.Vector(repeating: shift))
+                        let low = Lanes.Vector(repeating: floor)
+                        Lanes.forEach(0..<plane) { i in
+                            Lanes.store(pointwiseMax(Lanes.load(source, i) * a + b, low), target, i)
+                        } scalar: { i in
+                            target[i] = max(source[i] * scale + shift, floor)
+                        }
                     }
                 }
             }
@@ -132,40 +144,43 @@ public final class BatchNorm2D {
     ///     train: dx = gamma * inverseStd * (dy - mean(dy) - xhat * mean(dy * xhat))
     ///     eval:  dx = gamma * inverseStd * dy
     ///
-    /// `dx` may be the same tensor as `dy` (the gradient is then computed in place).
+    /// `dx` may be the same tensor as `dy` (the gradient is then computed in place). After a
+    /// rectified forward, dy is first multiplied by [y > 0].
     public func backward(_ dy: Tensor, inputGradient dx: Tensor) {
-        guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
-        precondition(dy.shape == x.shape, "BatchNorm2D: dy \(dy.shape) does not match x \(x.shape)")
-        let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
-        if dx !== dy { dx.resize(to: x.shape) }
-        let m = Double(n * plane)
-        let channels = channels, training = trained
-        let (gamma, dgamma, dbeta) = (weight.value.data, weight.grad.data, bias.grad.data)
-        mean.withUnsafeBufferPointer { mean in
-            inverseStd.withUnsafeBufferPointer { inverseStd in
-                Parallel.forRanges(channels, costPerItem: 3 * n * plane) { range in
-                    for c in range {
-                        let (mu, inv) = (mean[c], inverseStd[c])
-                        var sumDy: Double = 0, sumDyXhat: Double = 0
-                        for image in 0..<n {
-                            let offset = (image * channels + c) * plane
-                            let (g, source) = (dy.data + offset, x.data + offset)
-                            for i in 0..<plane {
-                                sumDy += Double(g[i])
-                                sumDyXhat += Double(g[i] * ((source[i] - mu) * inv))
+        Profiler.measure("bn backward") {
+            guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
+            precondition(dy.shape == x.shape, "BatchNorm2D: dy \(dy.shape) does not match x \(x.shape)")
+            let (n, plane) = (x.shape[0], x.shape[2] * x.shape[3])
+            if dx !== dy { dx.resize(to: x.shape) }
+            let m = Double(n * plane)
+            let channels = channels, training = trained
+            // With a fused ReLU, dy is first masked by y > 0 (y is the rectified output).
+            let mask: UnsafeMutablePointer<Float>? = rectified ? output.data : nil
+            let (gamma, dgamma, dbeta) = (weight.value.data, weight.grad.data, bias.grad.data)
+            mean.withUnsafeBufferPointer { mean in
+                inverseStd.withUnsafeBufferPointer { inverseStd in
+                    Parallel.forRanges(channels, costPerItem: 3 * n * plane) { range in
+                        for c in range {
+                            let (mu, inv) = (mean[c], inverseStd[c])
+                            var sumDy: Double = 0, sumDyXhat: Double = 0
+                            for image in 0..<n {
+                                let offset = (image * channels + c) * plane
+                                let (a, b) = Reductions.gradientSums(dy.data + offset, x.data + offset, plane, mean: mu,
+                                                                     mask: mask.map { UnsafePointer($0 + offset) })
+                                sumDy += Double(a)
+                                sumDyXhat += Double(b) * Double(inv)
                             }
-                        }
-                        dgamma[c] += Float(sumDyXhat)
-                        dbeta[c] += Float(sumDy)
-                        let scale = gamma[c] * inv
-                        let meanDy = training ? Float(sumDy / m) : 0
-                        let meanDyXhat = training ? Float(sumDyXhat / m) : 0
-                        for image in 0..<n {
-                            let offset = (image * channels + c) * plane
-                            let (g, source, target) = (dy.data + offset, x.data + offset, dx.data + offset)
-                            for i in 0..<plane {
-                                let xhat = (source[i] - mu) * inv
-                                target[i] = scale * (g[i] - meanDy - xhat * meanDyXhat)
+                            dgamma[c] += Float(sumDyXhat)
+                            dbeta[c] += Float(sumDy)
+                            let scale = gamma[c] * inv
+                            let meanDy = training ? Float(sumDy / m) : 0
+                            let meanDyXhat = training ? Float(sumDyXhat / m) : 0
+                            for image in 0..<n {
+                                let offset = (image * channels + c) * plane
+                                Reductions.batchNormInputGradient(
+                                    dx.data + offset, dy.data + offset, x.data + offset, plane,
+                                    mask: mask.map { UnsafePointer($0 + offset) }, scale: scale, mean: mu,
+                                    inverseStd: inv, meanDy: meanDy, meanDyXhat: meanDyXhat)
                             }
                         }
                     }

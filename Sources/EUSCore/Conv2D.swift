@@ -48,51 +48,171 @@ public final class Conv2D {
 
     /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
+    /// `rectify` applies ReLU in the same pass as the bias (the caller differentiates it).
+    ///
+    /// A batch of at least `Parallel.threadCount` images is split by images, each thread
+    /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
+    /// each GEMM by rows instead. Where an image's output is small (the late layers), a thread
+    /// puts several images side by side in one product, so that each GEMM has about
+    /// `groupColumns` columns.
     @discardableResult
-    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil) -> Tensor {
-        // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
-        precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
-                     "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
-        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
-        let (oh, ow) = (outputSize(h), outputSize(wd))
-        precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
-        input = x
-        output.resize(to: [n, outputChannels, oh, ow])
-        let weights = (w ?? weight.value).data
-        let biasValues = w == nil ? bias?.value.data : b?.data
-        let rows = inputChannels * kernelSize * kernelSize, columns = oh * ow
-        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
-        if !isPointwise { workspace.columns.resize(to: [rows, columns]) }
-        for image in 0..<n {
-            let source = x.data + image * inputPlane
-            let col: UnsafeMutablePointer<Float>
-            if isPointwise {
-                col = source
-            } else {
-                col = workspace.columns.data
-                Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
-                             kernel: kernelSize, stride: stride, padding: padding)
+    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false) -> Tensor {
+        Profiler.measure("conv forward") {
+            // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
+            precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
+                         "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
+            GEMM.useCallerThreadOnly
+            let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
+            let (oh, ow) = (outputSize(h), outputSize(wd))
+            precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
+            input = x
+            output.resize(to: [n, outputChannels, oh, ow])
+            let weights = (w ?? weight.value).data
+            let plan = Plan(conv: self, images: n, height: h, width: wd)
+            prepareWorkspace(plan, weightGradient: false)
+            let y = output.data
+            Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
+                plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                    let width = count * plan.columns
+                    let col = timed("conv forward: im2col", chunk) {
+                        gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                    }
+                    let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
+                    timed("conv forward: gemm", chunk) {
+                        if plan.byImage {
+                            GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                        } else {
+                            GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                        }
+                    }
+                    if count > 1 {
+                        timed("conv forward: regroup", chunk) {
+                            scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns)
+                        }
+                    }
+                }
             }
-            GEMM.multiply(output.data + image * outputPlane, weights, col,
-                          m: outputChannels, n: columns, k: rows)
+            let biasValues = w == nil ? bias?.value.data : b?.data
+            if biasValues != nil || rectify {
+                addBias(biasValues, rectify: rectify, count: n * outputChannels, plane: plan.columns)
+            }
+            return output
         }
-        if let biasValues { addBias(biasValues, count: n * outputChannels, plane: columns) }
-        return output
     }
 
-    private func addBias(_ bias: UnsafeMutablePointer<Float>, count: Int, plane: Int) {
+    /// Aim for GEMMs with at least this many columns by grouping images.
+    static let groupColumns = 384
+
+    /// How one call splits its batch: sizes of one image's product and the grouping.
+    struct Plan {
+        let rows, columns, inputPlane, outputPlane: Int
+        let channels, height, width, kernel, stride, padding: Int
+        let pointwise: Bool
+        /// Split by images over the threads (else by GEMM rows, one image at a time).
+        let byImage: Bool
+        /// Images per GEMM.
+        let group: Int
+
+        init(conv: Conv2D, images: Int, height: Int, width: Int) {
+            let (oh, ow) = (conv.outputSize(height), conv.outputSize(width))
+            rows = conv.inputChannels * conv.kernelSize * conv.kernelSize
+            columns = oh * ow
+            inputPlane = conv.inputChannels * height * width
+            outputPlane = conv.outputChannels * columns
+            (channels, self.height, self.width) = (conv.inputChannels, height, width)
+            (kernel, stride, padding) = (conv.kernelSize, conv.stride, conv.padding)
+            pointwise = conv.isPointwise
+            byImage = images >= Parallel.threadCount
+            let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
+            group = byImage ? max(1, min(perThread, (Conv2D.groupColumns + columns - 1) / columns)) : 1
+        }
+
+        /// Calls `body(first, count)` for consecutive groups of images in `range` (all images
+        /// when not splitting by images).
+        func forEachGroup(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(group, range.upperBound - first)
+                body(first, count)
+                first += count
+            }
+        }
+    }
+
+    private func prepareWorkspace(_ plan: Plan, weightGradient: Bool) {
+        let grouped = plan.group > 1
+        workspace.prepare(
+            threads: plan.byImage ? Parallel.threadCount : 1,
+            columns: plan.pointwise && !grouped ? 0 : plan.rows * plan.columns * plan.group,
+            groupOutput: grouped ? outputChannels * plan.columns * plan.group : 0,
+            weightGradient: weightGradient ? weight.value.count : 0)
+    }
+
+    /// The im2col matrix of images first..<first+count side by side, (rows, count*columns):
+    /// the image itself for one image of a pointwise convolution, else built in the scratch of
+    /// `chunk`.
+    private func gatherColumns(_ x: Tensor, first: Int, count: Int, _ plan: Plan, scratch chunk: Int)
+        -> UnsafeMutablePointer<Float>
+    {
+        let source = x.data + first * plan.inputPlane
+        if plan.pointwise && count == 1 { return source }
+        let col = workspace.columns[chunk].data
+        let width = count * plan.columns
+        for j in 0..<count {
+            let image = source + j * plan.inputPlane
+            if plan.pointwise {
+                for c in 0..<plan.channels {
+                    (col + c * width + j * plan.columns).update(from: image + c * plan.columns, count: plan.columns)
+                }
+            } else {
+                Im2Col.lower(col + j * plan.columns, image, channels: plan.channels, height: plan.height, width: plan.width,
+                             kernel: plan.kernel, stride: plan.stride, padding: plan.padding,
+                             leadingDimension: width, parallel: !plan.byImage)
+            }
+        }
+        return col
+    }
+
+    /// NCHW images first..<first+count <- a (rows, count*columns) matrix of side-by-side images.
+    private func scatter(_ matrix: UnsafePointer<Float>, into tensor: UnsafeMutablePointer<Float>,
+                         first: Int, count: Int, rows: Int, _ columns: Int) {
+        for j in 0..<count {
+            for r in 0..<rows {
+                (tensor + ((first + j) * rows + r) * columns).update(from: matrix + r * count * columns + j * columns, count: columns)
+            }
+        }
+    }
+
+    /// The (rows, count*columns) matrix of side-by-side images <- NCHW images first..<first+count.
+    private func gather(_ tensor: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>,
+                        first: Int, count: Int, rows: Int, _ columns: Int) {
+        for j in 0..<count {
+            for r in 0..<rows {
+                (matrix + r * count * columns + j * columns).update(from: tensor + ((first + j) * rows + r) * columns, count: columns)
+            }
+        }
+    }
+
+    /// y <- y + b (per channel), then max(y, 0) when rectifying.
+    private func addBias(_ bias: UnsafeMutablePointer<Float>?, rectify: Bool, count: Int, plane: Int) {
         let y = output.data, channels = outputChannels
+        let floor: Float = rectify ? 0 : -.infinity
         Parallel.forRanges(count, costPerItem: plane) { range in
             for row in range {
-                let value = bias[row % channels]
+                let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                for i in 0..<plane { base[i] += value }
+                let (shift, low) = (Lanes.Vector(repeating: value), Lanes.Vector(repeating: floor))
+                Lanes.forEach(0..<plane) { i in
+                    Lanes.store(pointwiseMax(Lanes.load(base, i) + shift, low), base, i)
+                } scalar: { i in
+                    base[i] = max(base[i] + value, floor)
+                }
             }
         }
     }
 
     /// Differentiates `y = w * col(x) + b`: dW += dy_n col_n^T, db += sum dy,
-    /// dx_n = col2im(w^T dy_n).
+    /// dx_n = col2im(w^T dy_n) (with images grouped side by side as in the forward).
     ///
     /// - Parameters:
     ///   - dy: dLoss/dy, (N, OC, OH, OW).
@@ -101,45 +221,88 @@ public final class Conv2D {
     ///   - accumulateParameterGradients: false when only dx is wanted (Grad-CAM).
     public func backward(_ dy: Tensor, inputGradient dx: Tensor?, weight w: Tensor? = nil,
                          accumulateParameterGradients: Bool = true) {
-        guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
-        precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
-        let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
-        let columns = dy.shape[2] * dy.shape[3]
-        let rows = inputChannels * kernelSize * kernelSize
-        let inputPlane = inputChannels * h * wd, outputPlane = outputChannels * columns
-        let weights = (w ?? weight.value).data
-        dx?.resize(to: x.shape)
-        if !isPointwise {
-            workspace.columns.resize(to: [rows, columns])
-            workspace.columnGradient.resize(to: [rows, columns])
-        }
-        for image in 0..<n {
-            let gradient = dy.data + image * outputPlane
-            if accumulateParameterGradients {
-                let source = x.data + image * inputPlane
-                var col = source
-                if !isPointwise {
-                    col = workspace.columns.data
-                    Im2Col.lower(col, source, channels: inputChannels, height: h, width: wd,
-                                 kernel: kernelSize, stride: stride, padding: padding)
+        Profiler.measure("conv backward") {
+            guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
+            precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
+            GEMM.useCallerThreadOnly
+            let n = x.shape[0]
+            let plan = Plan(conv: self, images: n, height: x.shape[2], width: x.shape[3])
+            let weights = (w ?? weight.value).data
+            dx?.resize(to: x.shape)
+            prepareWorkspace(plan, weightGradient: accumulateParameterGradients)
+            Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
+                // Thread 0 accumulates into the gradient itself, the others into scratch.
+                let dW = chunk == 0 ? weight.grad.data : workspace.weightGradients[chunk].data
+                plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                    let width = count * plan.columns
+                    var gradient = dy.data + first * plan.outputPlane
+                    if count > 1 {
+                        gradient = workspace.groupOutputs[chunk].data
+                        gather(dy.data, into: gradient, first: first, count: count, rows: outputChannels, plan.columns)
+                    }
+                    if accumulateParameterGradients {
+                        let col = timed("conv backward: im2col", chunk) {
+                            gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                        }
+                        // dW (OC, rows) += dy (OC, width) * col^T (width, rows)
+                        timed("conv backward: gemm dW", chunk) {
+                            if plan.byImage {
+                                GEMM.multiply(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
+                            } else {
+                                GEMM.multiplySplittingRows(dW, gradient, col, transposeB: true, m: outputChannels, n: plan.rows, k: width, beta: 1)
+                            }
+                        }
+                    }
+                    if let dx { inputGradient(dx, gradient, weights, first: first, count: count, plan, scratch: chunk) }
                 }
-                // dW (OC, rows) += dy_n (OC, cols) * col_n^T (cols, rows)
-                GEMM.multiply(weight.grad.data, gradient, col, transposeB: true,
-                              m: outputChannels, n: rows, k: columns, beta: 1)
             }
-            guard let dx else { continue }
-            let target = dx.data + image * inputPlane
-            // dcol (rows, cols) = w^T (rows, OC) * dy_n (OC, cols)
-            let dcol = isPointwise ? target : workspace.columnGradient.data
-            GEMM.multiply(dcol, weights, transposeA: true, gradient,
-                          m: rows, n: columns, k: outputChannels)
-            if !isPointwise {
-                Im2Col.raise(target, dcol, channels: inputChannels, height: h, width: wd,
-                             kernel: kernelSize, stride: stride, padding: padding)
+            if accumulateParameterGradients {
+                for chunk in 1..<max(plan.byImage ? Parallel.threadCount : 1, 1) {
+                    add(workspace.weightGradients[chunk], into: weight.grad)
+                }
+                if let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
             }
         }
-        if accumulateParameterGradients, let bias {
-            accumulateBiasGradient(bias.grad, dy, images: n, plane: columns)
+    }
+
+    /// dx for images first..<first+count: dcol (rows, width) = w^T (rows, OC) * dy (OC, width),
+    /// then col2im (or, for a pointwise convolution, dcol is dx itself).
+    private func inputGradient(_ dx: Tensor, _ gradient: UnsafePointer<Float>, _ weights: UnsafePointer<Float>,
+                               first: Int, count: Int, _ plan: Plan, scratch chunk: Int) {
+        let width = count * plan.columns
+        let target = dx.data + first * plan.inputPlane
+        let dcol = plan.pointwise && count == 1 ? target : workspace.columnGradients[chunk].data
+        timed("conv backward: gemm dx", chunk) {
+            if plan.byImage {
+                GEMM.multiply(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+            } else {
+                GEMM.multiplySplittingRows(dcol, weights, transposeA: true, gradient, m: plan.rows, n: width, k: outputChannels)
+            }
+        }
+        if plan.pointwise {
+            if count > 1 { scatter(dcol, into: dx.data, first: first, count: count, rows: plan.channels, plan.columns) }
+            return
+        }
+        timed("conv backward: col2im", chunk) {
+            for j in 0..<count {
+                Im2Col.raise(target + j * plan.inputPlane, dcol + j * plan.columns, channels: plan.channels,
+                         height: plan.height, width: plan.width, kernel: plan.kernel, stride: plan.stride,
+                             padding: plan.padding, leadingDimension: width, parallel: !plan.byImage)
+            }
+        }
+    }
+
+    /// Times `body` under `key` on the first thread only (the profiler is not shared between
+    /// threads); the other threads do the same work on other images.
+    @inline(__always)
+    private func timed<T>(_ key: String, _ chunk: Int, _ body: () -> T) -> T {
+        chunk == 0 ? Profiler.measure(key, body) : body()
+    }
+
+    private func add(_ source: Tensor, into target: Tensor) {
+        let (s, t) = (source.data, target.data)
+        Parallel.forRanges(target.count) { range in
+            for i in range { t[i] += s[i] }
         }
     }
 
@@ -156,27 +319,57 @@ public final class Conv2D {
 }
 
 /// Scratch matrices shared by the convolutions of one network: only one convolution runs at a
-/// time, so one im2col buffer (and one for its gradient) sized for the largest layer suffices.
+/// time, so one im2col matrix (and one for its gradient, and one weight gradient) per thread,
+/// sized for the largest layer, suffices. They grow on demand and are never shrunk.
 public final class ConvolutionWorkspace {
-    let columns = Tensor(shape: [0])
-    let columnGradient = Tensor(shape: [0])
+    var columns: [Tensor] = []
+    var columnGradients: [Tensor] = []
+    /// Per-thread weight gradients (index 0 unused: thread 0 writes the parameter's gradient).
+    var weightGradients: [Tensor] = []
+
     public init() {}
+
+    /// Per-thread (OC, group*columns) products of grouped images (and their gradients).
+    var groupOutputs: [Tensor] = []
+
+    func prepare(threads: Int, columns count: Int, groupOutput: Int, weightGradient weights: Int) {
+        while columns.count < threads {
+            columns.append(Tensor(shape: [0]))
+            columnGradients.append(Tensor(shape: [0]))
+            weightGradients.append(Tensor(shape: [0]))
+            groupOutputs.append(Tensor(shape: [0]))
+        }
+        for t in 0..<threads {
+            if count > 0 {
+                columns[t].resize(to: [count])
+                columnGradients[t].resize(to: [count])
+            }
+            if groupOutput > 0 { groupOutputs[t].resize(to: [groupOutput]) }
+            if t > 0 && weights > 0 {
+                weightGradients[t].resize(to: [weights])
+                weightGradients[t].fill(0)
+            }
+        }
+    }
 }
 
 /// The im2col lowering and its adjoint (col2im), for one image.
 enum Im2Col {
-    /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0.
+    /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0. Rows of col are
+    /// `leadingDimension` apart (default OH*OW; larger when images sit side by side).
     static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
+                      leadingDimension: Int? = nil, parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
         let rows = channels * kernel * kernel
-        Parallel.forRanges(rows, costPerItem: oh * ow) { range in
+        let ld = leadingDimension ?? oh * ow
+        Parallel.forRanges(rows, costPerItem: parallel ? oh * ow : 0) { range in
             for row in range {
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
                 let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 let plane = x + c * height * width
-                var target = col + row * oh * ow
+                var target = col + row * ld
                 for i in 0..<oh {
                     let ih = i * stride - padding + p
                     if ih < 0 || ih >= height || first >= last {
@@ -200,10 +393,12 @@ enum Im2Col {
     /// x (C, H, W) <- sum of the col (C*K*K, OH*OW) entries that read each pixel: the adjoint
     /// of `lower`. x is overwritten.
     static func raise(_ x: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>,
-                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+                      channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
+                      leadingDimension: Int? = nil, parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
-        Parallel.forRanges(channels, costPerItem: kernel * kernel * oh * ow) { range in
+        let ld = leadingDimension ?? oh * ow
+        Parallel.forRanges(channels, costPerItem: parallel ? kernel * kernel * oh * ow : 0) { range in
             for c in range {
                 let plane = x + c * height * width
                 plane.update(repeating: 0, count: height * width)
@@ -211,13 +406,13 @@ enum Im2Col {
                     for q in 0..<kernel {
                         let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                         if first >= last { continue }
-                        var source = col + ((c * kernel + p) * kernel + q) * oh * ow
+                        var source = col + ((c * kernel + p) * kernel + q) * ld
                         for i in 0..<oh {
                             let ih = i * stride - padding + p
                             if ih >= 0 && ih < height {
                                 let target = plane + ih * width + first * stride + q - padding
                                 if stride == 1 {
-                                    for j in 0..<(last - first) { target[j] += source[first + j] }
+                                    Im2Col.add(target, source + first, count: last - first)
                                 } else {
                                     for j in 0..<(last - first) { target[j * stride] += source[first + j] }
                                 }
@@ -228,6 +423,19 @@ enum Im2Col {
                 }
             }
         }
+    }
+
+    /// target[i] += source[i] for i < count, eight lanes at a time.
+    @inline(__always)
+    static func add(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Float>.self)
+                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { target[i] += source[i]; i += 1 }
     }
 
     /// The output columns j in first..<last whose input column j*stride + offset lies in 0..<size.

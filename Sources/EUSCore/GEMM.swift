@@ -42,4 +42,26 @@ public enum GEMM {
         guard let text = openblas_get_config() else { return "OpenBLAS" }
         return String(cString: text)
     }
+
+    /// The same product split by rows of C over `Parallel.threadCount` threads, each running a
+    /// single-threaded GEMM on its block of rows (for one image, when there is no batch to
+    /// split).
+    public static func multiplySplittingRows(
+        _ c: UnsafeMutablePointer<Float>,
+        _ a: UnsafePointer<Float>, transposeA: Bool = false,
+        _ b: UnsafePointer<Float>, transposeB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+    ) {
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        Parallel.forRanges(m, costPerItem: n * k) { rows in
+            // Rows r of op(A) start at a + r*lda (stored as is) or at column r (transposed).
+            let block = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+            multiply(c + rows.lowerBound * n, block, transposeA: transposeA, b, transposeB: transposeB,
+                     m: rows.count, n: n, k: k, alpha: alpha, beta: beta, lda: lda, ldb: ldb, ldc: n)
+        }
+    }
+
+    /// Makes OpenBLAS single-threaded once: EUSCore parallelises around the GEMMs (over images
+    /// or rows), so the cores are never shared between OpenBLAS's threads and its own.
+    public static let useCallerThreadOnly: Void = { openblas_set_num_threads(1) }()
 }

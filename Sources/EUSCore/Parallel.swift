@@ -26,4 +26,19 @@ public enum Parallel {
             }
         }
     }
+
+    /// Calls `body(chunk, range)` for `threadCount` (or fewer) contiguous chunks of
+    /// `0..<count` in parallel, whatever the amount of work; `chunk` indexes per-thread scratch.
+    public static func forChunks(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
+        let chunks = min(threadCount, count)
+        if chunks <= 1 {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                body(chunk, count * chunk / chunks ..< count * (chunk + 1) / chunks)
+            }
+        }
+    }
 }

@@ -23,52 +23,56 @@ public final class MaxPool2D {
 
     @discardableResult
     public func forward(_ x: Tensor) -> Tensor {
-        // x: (N, C, H, W), y: (N, C, OH, OW)
-        precondition(x.shape.count == 4, "MaxPool2D: expected (N, C, H, W), got \(x.shape)")
-        let (h, w) = (x.shape[2], x.shape[3])
-        let oh = (h + 2 * padding - kernelSize) / stride + 1
-        let ow = (w + 2 * padding - kernelSize) / stride + 1
-        inputShape = x.shape
-        output.resize(to: [x.shape[0], x.shape[1], oh, ow])
-        if winners.count < output.count { winners = Array(repeating: 0, count: output.count) }
-        let (k, s, p, y) = (kernelSize, stride, padding, output.data)
-        winners.withUnsafeMutableBufferPointer { winners in
-            Parallel.forRanges(x.shape[0] * x.shape[1], costPerItem: oh * ow * k * k) { range in
-                for plane in range {
-                    let source = x.data + plane * h * w
-                    for i in 0..<oh {
-                        for j in 0..<ow {
-                            var best = -Float.infinity, winner = -1
-                            for a in max(0, i * s - p)..<min(h, i * s - p + k) {
-                                for b in max(0, j * s - p)..<min(w, j * s - p + k) {
-                                    let value = source[a * w + b]
-                                    if value > best || value.isNaN || winner < 0 { best = value; winner = a * w + b }
+        Profiler.measure("pool forward") {
+            // x: (N, C, H, W), y: (N, C, OH, OW)
+            precondition(x.shape.count == 4, "MaxPool2D: expected (N, C, H, W), got \(x.shape)")
+            let (h, w) = (x.shape[2], x.shape[3])
+            let oh = (h + 2 * padding - kernelSize) / stride + 1
+            let ow = (w + 2 * padding - kernelSize) / stride + 1
+            inputShape = x.shape
+            output.resize(to: [x.shape[0], x.shape[1], oh, ow])
+            if winners.count < output.count { winners = Array(repeating: 0, count: output.count) }
+            let (k, s, p, y) = (kernelSize, stride, padding, output.data)
+            winners.withUnsafeMutableBufferPointer { winners in
+                Parallel.forRanges(x.shape[0] * x.shape[1], costPerItem: oh * ow * k * k) { range in
+                    for plane in range {
+                        let source = x.data + plane * h * w
+                        for i in 0..<oh {
+                            for j in 0..<ow {
+                                var best = -Float.infinity, winner = -1
+                                for a in max(0, i * s - p)..<min(h, i * s - p + k) {
+                                    for b in max(0, j * s - p)..<min(w, j * s - p + k) {
+                                        let value = source[a * w + b]
+                                        if value > best || value.isNaN || winner < 0 { best = value; winner = a * w + b }
+                                    }
                                 }
+                                let o = (plane * oh + i) * ow + j
+                                y[o] = best
+                                winners[o] = Int32(winner)
                             }
-                            let o = (plane * oh + i) * ow + j
-                            y[o] = best
-                            winners[o] = Int32(winner)
                         }
                     }
                 }
             }
+            return output
         }
-        return output
     }
 
     /// Differentiates the max: each dy goes to the input that won its window (dx overwritten).
     public func backward(_ dy: Tensor, inputGradient dx: Tensor) {
-        precondition(dy.shape == output.shape, "MaxPool2D: dy \(dy.shape) does not match y \(output.shape)")
-        dx.resize(to: inputShape)
-        let planeIn = inputShape[2] * inputShape[3], planeOut = output.shape[2] * output.shape[3]
-        let (g, target) = (dy.data, dx.data)
-        winners.withUnsafeBufferPointer { winners in
-            Parallel.forRanges(inputShape[0] * inputShape[1], costPerItem: planeIn) { range in
-                for plane in range {
-                    let base = target + plane * planeIn
-                    base.update(repeating: 0, count: planeIn)
-                    for o in plane * planeOut..<(plane + 1) * planeOut {
-                        base[Int(winners[o])] += g[o]
+        Profiler.measure("pool backward") {
+            precondition(dy.shape == output.shape, "MaxPool2D: dy \(dy.shape) does not match y \(output.shape)")
+            dx.resize(to: inputShape)
+            let planeIn = inputShape[2] * inputShape[3], planeOut = output.shape[2] * output.shape[3]
+            let (g, target) = (dy.data, dx.data)
+            winners.withUnsafeBufferPointer { winners in
+                Parallel.forRanges(inputShape[0] * inputShape[1], costPerItem: planeIn) { range in
+                    for plane in range {
+                        let base = target + plane * planeIn
+                        base.update(repeating: 0, count: planeIn)
+                        for o in plane * planeOut..<(plane + 1) * planeOut {
+                            base[Int(winners[o])] += g[o]
+                        }
                     }
                 }
             }

@@ -13,17 +13,20 @@ final class ConvBatchNorm {
     /// torchvision module paths, e.g. "layer1.0.conv1" and "layer1.0.bn1".
     let convName: String
     let normName: String
+    /// Whether a ReLU follows (fused into this unit's forward and backward).
+    let rectified: Bool
     private var foldedWeight: Tensor?
     private var foldedBias: Tensor?
     private var lastModeWasTrain = true
 
     init(_ convName: String, _ normName: String, inputChannels: Int, outputChannels: Int,
-         kernelSize: Int, stride: Int, padding: Int, workspace: ConvolutionWorkspace) {
+         kernelSize: Int, stride: Int, padding: Int, rectified: Bool, workspace: ConvolutionWorkspace) {
         conv = Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
                       stride: stride, padding: padding, bias: false, workspace: workspace)
         norm = BatchNorm2D(channels: outputChannels)
         self.convName = convName
         self.normName = normName
+        self.rectified = rectified
     }
 
     /// The output of the last forward (BN's in train mode, the folded convolution's in eval).
@@ -34,16 +37,17 @@ final class ConvBatchNorm {
         switch mode {
         case .train:
             invalidateFolding()
-            return norm.forward(conv.forward(x), training: true)
+            return norm.forward(conv.forward(x), training: true, rectify: rectified)
         case .eval:
             if foldedWeight == nil { fold() }
-            return conv.forward(x, weight: foldedWeight, bias: foldedBias)
+            return conv.forward(x, weight: foldedWeight, bias: foldedBias, rectify: rectified)
         }
     }
 
-    /// Differentiates `y = bn(conv(x))` (train) or `y = conv'(x)` (eval, folded), writing dx into
-    /// a tensor taken from `pool` (nil when `needsInputGradient` is false). Parameter
-    /// gradients accumulate only in train mode.
+    /// Differentiates `y = bn(conv(x))` (train) or `y = conv'(x)` (eval, folded), each followed
+    /// by `max(., 0)` when `rectified`, writing dx into a tensor taken from `pool` (nil when
+    /// `needsInputGradient` is false). Parameter gradients accumulate only in train mode.
+    /// dy may be overwritten.
     func backward(_ dy: Tensor, pool: TensorPool, needsInputGradient: Bool) -> Tensor? {
         let dx = needsInputGradient ? pool.take() : nil
         if lastModeWasTrain {
@@ -52,6 +56,7 @@ final class ConvBatchNorm {
             conv.backward(dz, inputGradient: dx)
             pool.give(dz)
         } else {
+            if rectified { ReLU.backward(dy, output: conv.output) }
             conv.backward(dy, inputGradient: dx, weight: foldedWeight, accumulateParameterGradients: false)
         }
         return dx

@@ -65,7 +65,7 @@ public final class ResNet {
         self.seed = seed
         let workspace = ConvolutionWorkspace()
         stem = ConvBatchNorm("conv1", "bn1", inputChannels: 3, outputChannels: baseWidth,
-                             kernelSize: 7, stride: 2, padding: 3, workspace: workspace)
+                             kernelSize: 7, stride: 2, padding: 3, rectified: true, workspace: workspace)
         var channels = baseWidth
         var stages: [[ResidualBlock]] = []
         for (stage, count) in depth.blockCounts.enumerated() {
@@ -106,9 +106,7 @@ public final class ResNet {
         precondition(input.shape.count == 4 && input.shape[1] == 3,
                      "ResNet: expected images (N, 3, H, W), got \(input.shape)")
         lastMode = mode
-        var h = stem.forward(input, mode: mode)
-        ReLU.forward(h)
-        h = maxPool.forward(h)
+        var h = maxPool.forward(stem.forward(input, mode: mode))   // conv1, bn1, relu, maxpool
         var capturedOutput: Tensor?
         for (index, block) in blocks.enumerated() {
             h = block.forward(h, mode: mode)
@@ -126,7 +124,6 @@ public final class ResNet {
         let beforePool = pool.take()
         maxPool.backward(gradient, inputGradient: beforePool)
         pool.give(gradient)
-        ReLU.backward(beforePool, output: stem.output)
         gradient = beforePool
         _ = stem.backward(gradient, pool: pool, needsInputGradient: false)
         pool.give(gradient)

@@ -20,9 +20,10 @@ final class ResidualBlock {
     init(name: String, inputChannels: Int, planes: Int, stride: Int, bottleneck: Bool,
          workspace: ConvolutionWorkspace) {
         self.name = name
+        let last = bottleneck ? 3 : 2
         func unit(_ index: Int, _ c: Int, _ oc: Int, _ k: Int, _ s: Int) -> ConvBatchNorm {
             ConvBatchNorm("\(name).conv\(index)", "\(name).bn\(index)", inputChannels: c, outputChannels: oc,
-                          kernelSize: k, stride: s, padding: k / 2, workspace: workspace)
+                          kernelSize: k, stride: s, padding: k / 2, rectified: index < last, workspace: workspace)
         }
         let outputChannels: Int
         if bottleneck {
@@ -36,7 +37,7 @@ final class ResidualBlock {
         if stride != 1 || inputChannels != outputChannels {
             downsample = ConvBatchNorm("\(name).downsample.0", "\(name).downsample.1",
                                        inputChannels: inputChannels, outputChannels: outputChannels,
-                                       kernelSize: 1, stride: stride, padding: 0, workspace: workspace)
+                                       kernelSize: 1, stride: stride, padding: 0, rectified: false, workspace: workspace)
         } else {
             downsample = nil
         }
@@ -48,16 +49,20 @@ final class ResidualBlock {
     func forward(_ x: Tensor, mode: ResNet.Mode) -> Tensor {
         // x: (N, C, H, W), y: (N, OC, H/s, W/s)
         var h = x
-        for (index, unit) in units.enumerated() {
-            h = unit.forward(h, mode: mode)
-            if index < units.count - 1 { ReLU.forward(h) }
-        }
+        for unit in units { h = unit.forward(h, mode: mode) }   // ReLU fused into all but the last
         let shortcut = downsample?.forward(x, mode: mode) ?? x
         precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
         output.resize(to: h.shape)
         let (y, a, b) = (output.data, h.data, shortcut.data)
-        Parallel.forRanges(output.count) { range in
-            for i in range { y[i] = max(a[i] + b[i], 0) }
+        Profiler.measure("residual add+relu") {
+            Parallel.forRanges(output.count) { range in
+                Lanes.forEach(range) { i in
+                    let sum = Lanes.load(a, i) + Lanes.load(b, i)
+                    Lanes.store(sum.replacing(with: 0, where: .!(sum .> 0)), y, i)
+                } scalar: { i in
+                    y[i] = max(a[i] + b[i], 0)
+                }
+            }
         }
         return output
     }
@@ -71,12 +76,17 @@ final class ResidualBlock {
             let dx = units[index].backward(gradient, pool: pool, needsInputGradient: true)!
             if gradient !== dy { pool.give(gradient) }
             gradient = dx
-            if index > 0 { ReLU.backward(gradient, output: units[index - 1].output) }
         }
         let shortcutGradient = downsample?.backward(dy, pool: pool, needsInputGradient: true) ?? dy
         let (g, s) = (gradient.data, shortcutGradient.data)
-        Parallel.forRanges(gradient.count) { range in
-            for i in range { g[i] += s[i] }
+        Profiler.measure("residual add backward") {
+            Parallel.forRanges(gradient.count) { range in
+                Lanes.forEach(range) { i in
+                    Lanes.store(Lanes.load(g, i) + Lanes.load(s, i), g, i)
+                } scalar: { i in
+                    g[i] += s[i]
+                }
+            }
         }
         if shortcutGradient !== dy { pool.give(shortcutGradient) }
         return gradient

@@ -1,5 +1,61 @@
 import ArgumentParser
+import Foundation
+import EUSModels
 
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "(not yet built)")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training and inference speed of a ResNet on random images.",
+        discussion: """
+            Builds a 2-class network, then times --steps training steps (forward, backward and \
+            an SGD step in train mode) and --steps eval-mode forwards, each after one warm-up \
+            step, on seeded random images. Prints one JSON line:
+
+              arch, image_size, batch_size, threads, train_img_s, infer_img_s,
+              gflops_train, gflops_infer, peak_rss_mib
+
+            gflops_* are achieved GFLOP/s: forward FLOPs per image (2 per multiply-add of the \
+            convolutions and fc) times images per second, and 3x that for training. \
+            peak_rss_mib is the process's peak resident memory. Run a release build \
+            (swift build -c release) for meaningful numbers. --profile prints wall time per \
+            layer kind of one training step on stderr.
+            """
+    )
+
+    @Option(help: "Architecture: resnet18, resnet34 or resnet50.")
+    var arch = "resnet34"
+
+    @Option(help: "Square input size in pixels.")
+    var imageSize = 224
+
+    @Option(help: "Images per batch.")
+    var batchSize = 16
+
+    @Option(help: "Timed steps for training and for inference (after one warm-up step each).")
+    var steps = 3
+
+    @Option(help: "Threads for the GEMMs and the element-wise loops.")
+    var threads = 2
+
+    @Flag(help: "Print a per-layer-kind time profile of a training step on stderr.")
+    var profile = false
+
+    func validate() throws {
+        guard ResNet.Depth(architecture: arch) != nil else {
+            throw ValidationError("--arch must be resnet18, resnet34 or resnet50, not '\(arch)'")
+        }
+        guard imageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
+        guard batchSize >= 1, steps >= 1, threads >= 1 else {
+            throw ValidationError("--batch-size, --steps and --threads must be at least 1")
+        }
+    }
+
+    func run() throws {
+        let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
+                                   batchSize: batchSize, steps: steps, threads: threads, profile: profile)
+        if profile {
+            FileHandle.standardError.write(Data((Benchmark.profileTable(steps: steps) + "\n").utf8))
+        }
+        print(result.jsonLine)
+    }
 }

@@ -1,5 +1,63 @@
 import ArgumentParser
+import Foundation
+import EUSPipeline
 
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not yet built)")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "From your images to the report: split, train ResNet-34 and ResNet-50, evaluate, report.",
+        discussion: """
+        DATA is a folder with one sub-folder per class (GIST/, LM/, optional masks/<case_id>.png) \
+        or a CSV manifest case_id,path,label[,mask_path][,patient_id]. The defaults are the \
+        study's: a stratified 8:2 split, 224 px, SGD with momentum 0.9, lr 0.01 on a cosine \
+        schedule, 30 epochs, batch 16. Every option of split, train and evaluate passes through.
+
+        Work in progress is kept in <out>.work/ (split.csv, runs/, eval/, state.json); the \
+        report at <out> is replaced only at the very end, so an interrupted or failed run \
+        leaves the previous report intact. Rerun with --resume to continue from the last \
+        finished step and epoch.
+
+        Example:
+          eus-report run my-images/ --out output/study --epochs 40
+        """
+    )
+
+    @Argument(help: "The images: a folder with one sub-folder per class, or a CSV manifest.")
+    var data: String
+
+    @Option(help: "The report folder (default: output/<name of DATA>).")
+    var out: String?
+
+    @Option(name: .customLong("arch"), help: "The architectures to train and compare.")
+    var architectures: [Architecture] = [.resnet34, .resnet50]
+
+    @Option(help: "Use this split.csv instead of making one.")
+    var split: String?
+
+    @Flag(help: "Continue an interrupted run from its last finished step and epoch.")
+    var resume = false
+
+    @Option(help: "Decision threshold on P(positive).")
+    var threshold: Double = 0.5
+
+    @OptionGroup var training: TrainingOptions
+    @OptionGroup var splitting: SplitOptions
+    @OptionGroup var cam: CAMOptions
+    @OptionGroup var classes: ClassOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        output.apply()
+        let dataURL = URL(fileURLWithPath: data)
+        let name = dataURL.deletingPathExtension().lastPathComponent
+        let settings = try training.settings(defaults: .study)
+        let job = PipelineJob(
+            data: dataURL, out: URL(fileURLWithPath: out ?? "output/\(name)"), architectures: architectures,
+            split: split.map { URL(fileURLWithPath: $0) },
+            splitSettings: SplitSettings(ratio: splitting.ratio, seed: settings.seed),
+            training: settings, cam: try cam.settings(), threshold: threshold,
+            positiveClass: classes.positive, resume: resume)
+        let outcome = try Pipeline.run(job)
+        print(outcome.summary)
+    }
 }

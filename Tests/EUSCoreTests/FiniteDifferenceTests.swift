@@ -194,4 +194,70 @@ final class FiniteDifferenceTests: XCTestCase {
             Double(softmaxCrossEntropy(logits: logits, labels: labels).loss)
         })
     }
+
+    /// BatchNorm with the fused ReLU equals BatchNorm followed by a separate ReLU, forward and
+    /// backward (the fused mask is the composition's exact derivative away from kinks).
+    func testFusedBatchNormReLUEqualsComposition() {
+        let x = randomTensor([2, 3, 4, 4])
+        let r = randomTensor(x.shape)
+        let fused = BatchNorm2D(channels: 3), plain = BatchNorm2D(channels: 3)
+        for c in 0..<3 {
+            let (g, b) = (0.5 + random.uniform(0, 1), random.normal())
+            fused.weight.value[c] = g; plain.weight.value[c] = g
+            fused.bias.value[c] = b; plain.bias.value[c] = b
+        }
+        let y = fused.forward(x, training: true, rectify: true)
+        let z = plain.forward(x, training: true).copy()
+        ReLU.forward(z)
+        XCTAssertEqual(y.scalars, z.scalars)
+        XCTAssertTrue(y.scalars.contains(0) && y.scalars.contains { $0 > 0 })
+        let dxFused = Tensor(shape: [0]), dxPlain = Tensor(shape: [0])
+        fused.backward(r, inputGradient: dxFused)
+        let masked = r.copy()
+        ReLU.backward(masked, output: z)
+        plain.backward(masked, inputGradient: dxPlain)
+        XCTAssertEqual(maxDifference(dxFused, dxPlain), 0, accuracy: 1e-5)
+        XCTAssertEqual(maxDifference(fused.weight.grad, plain.weight.grad), 0, accuracy: 1e-5)
+        XCTAssertEqual(maxDifference(fused.bias.grad, plain.bias.grad), 0, accuracy: 1e-5)
+    }
+
+    /// A single image (GEMMs split by rows) gives what the same image gives inside a batch
+    /// (GEMMs split by images), forward and backward.
+    func testConvolutionOfOneImageMatchesBatch() {
+        Parallel.threadCount = 2
+        for (k, s, p) in [(3, 1, 1), (1, 1, 0), (3, 2, 1)] {
+            let conv = Conv2D(inputChannels: 4, outputChannels: 6, kernelSize: k, stride: s, padding: p)
+            for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
+            let batch = randomTensor([3, 4, 10, 10])
+            let y = conv.forward(batch).copy()
+            let r = randomTensor(y.shape)
+            let dx = Tensor(shape: [0])
+            conv.backward(r, inputGradient: dx)
+            let batchGradient = conv.weight.grad.copy()
+            var singleGradient = [Float](repeating: 0, count: batchGradient.count)
+            let (inPlane, outPlane) = (batch.count / 3, y.count / 3)
+            for n in 0..<3 {
+                conv.weight.zeroGrad()
+                let one = Tensor(shape: [1, 4, 10, 10], scalars: Array(batch.scalars[n * inPlane..<(n + 1) * inPlane]))
+                let single = conv.forward(one)
+                XCTAssertEqual(single.scalars, Array(y.scalars[n * outPlane..<(n + 1) * outPlane]), accuracy: 1e-5)
+                let dOne = Tensor(shape: single.shape, scalars: Array(r.scalars[n * outPlane..<(n + 1) * outPlane]))
+                let dxOne = Tensor(shape: [0])
+                conv.backward(dOne, inputGradient: dxOne)
+                XCTAssertEqual(dxOne.scalars, Array(dx.scalars[n * inPlane..<(n + 1) * inPlane]), accuracy: 1e-5)
+                for i in 0..<singleGradient.count { singleGradient[i] += conv.weight.grad[i] }
+            }
+            XCTAssertEqual(singleGradient, batchGradient.scalars, accuracy: 1e-4)
+        }
+    }
+
+    private func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    }
+}
+
+private func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    let worst = zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    XCTAssertLessThanOrEqual(worst, accuracy, file: file, line: line)
 }

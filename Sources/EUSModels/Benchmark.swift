@@ -1,0 +1,96 @@
+import Foundation
+import EUSCore
+
+/// Training and inference throughput on random data, for `eus-report bench`.
+public enum Benchmark {
+    /// One benchmark's figures; `jsonLine` prints them in the documented field order.
+    public struct Result: Sendable {
+        public var architecture: String
+        public var imageSize: Int
+        public var batchSize: Int
+        public var threads: Int
+        /// Images per second for forward + backward + SGD step in train mode.
+        public var trainImagesPerSecond: Double
+        /// Images per second for an eval-mode forward (BatchNorm folded).
+        public var inferImagesPerSecond: Double
+        /// Achieved GFLOP/s in training, counting 3x the forward FLOPs per image.
+        public var trainGFLOPS: Double
+        /// Achieved GFLOP/s in inference.
+        public var inferGFLOPS: Double
+        /// The process's peak resident set size (MiB).
+        public var peakRSSMiB: Double
+
+        public var jsonLine: String {
+            func number(_ value: Double) -> String { String(format: "%.3f", value) }
+            return "{\"arch\": \"\(architecture)\", \"image_size\": \(imageSize), \"batch_size\": \(batchSize), "
+                + "\"threads\": \(threads), \"train_img_s\": \(number(trainImagesPerSecond)), "
+                + "\"infer_img_s\": \(number(inferImagesPerSecond)), \"gflops_train\": \(number(trainGFLOPS)), "
+                + "\"gflops_infer\": \(number(inferGFLOPS)), \"peak_rss_mib\": \(number(peakRSSMiB))}"
+        }
+    }
+
+    /// Times `steps` training steps (after one warm-up step), then `steps` eval forwards
+    /// (after one warm-up), of a 2-class network on seeded random images.
+    /// - Parameter profile: when true, `Profiler` collects per-layer times of the timed steps.
+    public static func run(depth: ResNet.Depth, imageSize: Int, batchSize: Int, steps: Int,
+                           threads: Int, profile: Bool = false) -> Result {
+        precondition(imageSize >= 32 && batchSize >= 1 && steps >= 1, "Benchmark: invalid sizes")
+        Parallel.threadCount = threads
+        GEMM.threadCount = threads
+        let model = ResNet(depth: depth, numClasses: 2, seed: 1)
+        var random = SeededRandom(seed: 7)
+        let input = Tensor(shape: [batchSize, 3, imageSize, imageSize])
+        for i in 0..<input.count { input[i] = random.normal() }
+        let labels = (0..<batchSize).map { $0 % 2 }
+        let optimizer = SGD(parameters: model.namedParameters, learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
+
+        func trainStep() {
+            model.zeroGrad()
+            let logits = model.forward(input, mode: .train)
+            model.backward(softmaxCrossEntropy(logits: logits, labels: labels).dLogits)
+            Profiler.measure("sgd step") { optimizer.step() }
+        }
+        trainStep()
+        Profiler.reset()
+        Profiler.isEnabled = profile
+        let train = seconds { for _ in 0..<steps { trainStep() } }
+        Profiler.isEnabled = false
+        _ = model.forward(input, mode: .eval)
+        let infer = seconds { for _ in 0..<steps { _ = model.forward(input, mode: .eval) } }
+
+        let images = Double(steps * batchSize)
+        let flops = model.flops(imageSize: imageSize)
+        return Result(
+            architecture: depth.architecture, imageSize: imageSize, batchSize: batchSize, threads: threads,
+            trainImagesPerSecond: images / train, inferImagesPerSecond: images / infer,
+            trainGFLOPS: 3 * flops * images / train / 1e9, inferGFLOPS: flops * images / infer / 1e9,
+            peakRSSMiB: peakResidentMiB())
+    }
+
+    private static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// getrusage's ru_maxrss, which Linux reports in KiB.
+    public static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// The profile of the timed training steps, one line per layer kind, per step.
+    public static func profileTable(steps: Int) -> String {
+        let rows = Profiler.report
+        let total = rows.filter { !$0.key.contains(":") }.reduce(0) { $0 + $1.seconds }
+        var lines = ["layer kind                  ms/step   share  calls/step",
+                     "(\"conv ...: part\" rows are parts of the conv rows, timed on the first thread)"]
+        for row in rows.sorted(by: { ($0.key.split(separator: ":")[0], $0.seconds) > ($1.key.split(separator: ":")[0], $1.seconds) }) {
+            let name = row.key.padding(toLength: 26, withPad: " ", startingAt: 0)
+            lines.append(name + String(format: " %8.1f  %5.1f%%  %6d", row.seconds * 1000 / Double(steps),
+                                       100 * row.seconds / max(total, 1e-12), row.calls / steps))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

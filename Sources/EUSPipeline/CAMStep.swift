@@ -1,0 +1,34 @@
+import Foundation
+import EUSData
+import EUSGradCAM
+import EUSSupport
+
+/// Grad-CAM for a batch of predictions: the maps, the overlays on the original images and the
+/// localisation scores against the lesion masks.
+enum CAMStep {
+    /// The class a setting explains, for the given logits.
+    static func target(_ settings: CAMSettings) throws -> CAMTarget {
+        guard let target = CAMTarget(argument: settings.target) else {
+            throw UserError("--cam-target must be positive, predicted or a class index, got '\(settings.target)'")
+        }
+        return target
+    }
+
+    /// Computes the maps of the batch `input` (N = `items.count`), writes `<case_id>.npy` and
+    /// `<case_id>.png` into `directory`, and fills in the localisation scores where a mask exists.
+    static func explain(_ predictions: inout [CasePrediction], items: [Case], input: [Float], logits: [Float],
+                        dataset: Dataset, network: Network, imageSize: Int, settings: CAMSettings,
+                        directory: URL) throws {
+        let maps = try network.camMaps(input: input, count: items.count, imageSize: imageSize, settings: settings,
+                                       positiveIndex: dataset.positiveIndex)
+        for (i, item) in items.enumerated() {
+            let image = try ImageDecoder.decode(item.path).rgbImage()
+            try CAMExport.write(map: maps[i], image: image, caseID: item.id, directory: directory,
+                                alpha: Float(settings.alpha))
+            if let mask = try dataset.loadMask(item), let score = Localisation.score(heatMap: maps[i].heatMap, mask: mask) {
+                predictions[i].camEnergyInMask = score.energyInMask
+                predictions[i].camPointingHit = score.pointingHit
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// EUSPipeline: see README.md, "Design".

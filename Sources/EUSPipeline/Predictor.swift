@@ -1,0 +1,142 @@
+import Foundation
+import EUSSupport
+import EUSData
+
+/// `eus-report predict`: one model's predictions (and optionally Grad-CAM maps) as a CSV.
+public struct PredictionJob: Sendable {
+    public var data: URL
+    public var arch: Architecture
+    public var weights: URL
+    public var split: URL?
+    /// `train` or `validation`; nil predicts every case.
+    public var partition: String?
+    public var imageSize: Int
+    public var positiveClass: String?
+    public var cam: CAMSettings?
+    public var camDirectory: URL?
+    public var out: URL
+
+    public init(data: URL, arch: Architecture, weights: URL, split: URL?, partition: String?, imageSize: Int,
+                positiveClass: String?, cam: CAMSettings?, camDirectory: URL?, out: URL) {
+        self.data = data
+        self.arch = arch
+        self.weights = weights
+        self.split = split
+        self.partition = partition
+        self.imageSize = imageSize
+        self.positiveClass = positiveClass
+        self.cam = cam
+        self.camDirectory = camDirectory
+        self.out = out
+    }
+}
+
+/// One case's prediction.
+public struct CasePrediction: Equatable, Sendable {
+    public var caseID: String
+    public var path: String
+    public var label: String
+    public var maskPath: String?
+    /// Pre-softmax scores, `logits[i]` for class index i.
+    public var logits: [Float]
+    /// Softmax probability of the positive class.
+    public var pPositive: Double
+    public var predicted: String
+    /// Share of CAM energy inside the lesion mask; nil without a mask or without CAM.
+    public var camEnergyInMask: Double?
+    /// Whether the CAM's maximum falls inside the (tolerance-dilated) mask.
+    public var camPointingHit: Bool?
+}
+
+public struct PredictionSummary: Sendable {
+    public var cases: Int
+    public var accuracy: Double
+}
+
+public enum Predictor {
+    public static let columns = ["case_id", "path", "label", "logit_0", "logit_1", "p_positive", "predicted"]
+    public static let camColumns = ["cam_energy_in_mask", "cam_pointing_hit"]
+
+    /// Predicts `job`'s cases and writes the CSV (and CAM folder) atomically.
+    public static func predictToFile(_ job: PredictionJob) throws -> PredictionSummary {
+        let dataset = try Dataset.load(job.data, positive: job.positiveClass)
+        var cases = dataset.cases
+        if let splitURL = job.split {
+            let split = try Split.read(splitURL, for: dataset)
+            let partition = Split.Partition(rawValue: job.partition ?? "validation") ?? .validation
+            cases = split.cases(partition, of: dataset)
+        }
+        guard !cases.isEmpty else { throw UserError("\(job.data.path): no cases to predict") }
+        try Pipeline.checkWritable(job.out, isFile: true)
+        if let camDirectory = job.camDirectory { try Pipeline.checkWritable(camDirectory) }
+        let network = try Network(weights: job.weights, arch: job.arch)
+        let predictions: [CasePrediction]
+        if let camDirectory = job.camDirectory, let cam = job.cam {
+            Interruption.watch(camDirectory.deletingLastPathComponent(), recursive: false)
+            predictions = try AtomicOutput.buildDirectory(at: camDirectory) { staging in
+                try predict(cases, dataset: dataset, network: network, imageSize: job.imageSize,
+                            cam: cam, camDirectory: staging, title: "predict \(job.arch.rawValue)")
+            }
+        } else {
+            predictions = try predict(cases, dataset: dataset, network: network, imageSize: job.imageSize,
+                                      cam: nil, camDirectory: nil, title: "predict \(job.arch.rawValue)")
+        }
+        try AtomicOutput.write(csv(predictions, withCAM: job.camDirectory != nil), to: job.out)
+        let correct = predictions.filter { $0.predicted == $0.label }.count
+        return PredictionSummary(cases: predictions.count, accuracy: Double(correct) / Double(predictions.count))
+    }
+
+    /// Runs the network in eval mode on `cases`, in batches; with `cam`, also writes each
+    /// case's map and overlay into `camDirectory` and scores them against the lesion mask.
+    static func predict(_ cases: [Case], dataset: Dataset, network: Network, imageSize: Int,
+                        cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 8) throws -> [CasePrediction] {
+        let progress = EUSSupport.Progress(title: title, total: cases.count)
+        var results: [CasePrediction] = []
+        for start in stride(from: 0, to: cases.count, by: batchSize) {
+            let items = Array(cases[start ..< min(start + batchSize, cases.count)])
+            let input = try dataset.batch(items, imageSize: imageSize)
+            let logits = network.evalLogits(input: input, count: items.count, imageSize: imageSize)
+            var batch = items.enumerated().map { i, item in
+                prediction(item, logits: Array(logits[2 * i ..< 2 * i + 2]), dataset: dataset)
+            }
+            if let cam, let camDirectory {
+                try CAMStep.explain(&batch, items: items, input: input, logits: logits, dataset: dataset,
+                                    network: network, imageSize: imageSize, settings: cam, directory: camDirectory)
+            }
+            results += batch
+            progress.advance(by: items.count)
+        }
+        progress.finish()
+        return results
+    }
+
+    static func prediction(_ item: Case, logits: [Float], dataset: Dataset) -> CasePrediction {
+        let p = softmax(logits.map(Double.init))
+        let positive = dataset.positiveIndex
+        let predictedIndex = p[positive] >= 0.5 ? positive : dataset.negativeIndex
+        return CasePrediction(caseID: item.id, path: item.relativePath, label: item.label,
+                              maskPath: item.maskPath?.path, logits: logits, pPositive: p[positive],
+                              predicted: dataset.classNames[predictedIndex])
+    }
+
+    /// exp(z_i − max z) / Σ_j exp(z_j − max z), in double precision.
+    static func softmax(_ z: [Double]) -> [Double] {
+        let m = z.max() ?? 0
+        let e = z.map { exp($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+
+    static func csv(_ predictions: [CasePrediction], withCAM: Bool) -> String {
+        var writer = CSVWriter(header: columns + (withCAM ? camColumns : []))
+        for p in predictions {
+            var row = [p.caseID, p.path, p.label, "\(p.logits[0])", "\(p.logits[1])", "\(p.pPositive)", p.predicted]
+            if withCAM {
+                row.append(p.camEnergyInMask.map { String(format: "%.6f", $0) } ?? "")
+                row.append(p.camPointingHit.map { $0 ? "1" : "0" } ?? "")
+            }
+            writer.append(row)
+        }
+        return writer.text
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import EUSSupport
+import EUSData
+import EUSModels
+
+/// `eus-report train`: one network, trained on the `train` partition.
+public struct TrainingJob: Sendable {
+    public var data: URL
+    /// A split.csv; without one a stratified split is made with `splitSettings`.
+    public var split: URL?
+    public var splitSettings: SplitSettings
+    public var arch: Architecture
+    public var settings: TrainingSettings
+    /// The run folder.
+    public var out: URL
+    public var initWeights: URL?
+    public var resume: Bool
+    public var positiveClass: String?
+
+    public init(data: URL, split: URL?, splitSettings: SplitSettings, arch: Architecture, settings: TrainingSettings,
+                out: URL, initWeights: URL?, resume: Bool, positiveClass: String?) {
+        self.data = data
+        self.split = split
+        self.splitSettings = splitSettings
+        self.arch = arch
+        self.settings = settings
+        self.out = out
+        self.initWeights = initWeights
+        self.resume = resume
+        self.positiveClass = positiveClass
+    }
+}
+
+public struct TrainingResult: Sendable {
+    public var runFolder: URL
+    public var epochs: Int
+    public var finalLoss: Double
+    public var seconds: Double
+}
+
+/// The training loop: seeded shuffling and augmentation per epoch, SGD or AdamW with a
+/// per-epoch learning-rate schedule, a checkpoint after every epoch.
+///
+/// Everything random is a function of (seed, epoch, case), never of how far an earlier run
+/// got, so a run resumed after epoch k gives the same weights as one that never stopped.
+public enum Trainer {
+    public static func train(_ job: TrainingJob) throws -> TrainingResult {
+        try job.settings.validate()
+        let (dataset, split) = try loadData(job)
+        let cases = split.cases(.train, of: dataset)
+        let run = RunFolder(job.out)
+        let (network, state) = try startNetwork(job, run: run)
+        try AtomicOutput.createDirectory(job.out)
+        if job.split == nil { try split.write(to: run.split, for: dataset) }
+        try JSONFile.write(RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network), to: run.config)
+
+        var history = state?.history ?? []
+        let firstEpoch = history.count + 1
+        if firstEpoch > job.settings.epochs { log("\(job.out.path): all \(job.settings.epochs) epochs already finished") }
+        let augmentation = job.settings.augment ? Augmentation.standard : nil
+        let batchesPerEpoch = (cases.count + job.settings.batchSize - 1) / job.settings.batchSize
+        let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)",
+                                           total: max(0, job.settings.epochs - firstEpoch + 1) * batchesPerEpoch)
+        for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
+            history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
+                                          augmentation: augmentation, job: job, progress: progress))
+            try run.writeCheckpoint(CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
+                                                    settings: job.settings), network: network)
+            try run.writeHistory(history)
+        }
+        progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
+        try AtomicOutput.write(network.stateDictData(), to: run.model)
+        return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
+                              seconds: history.reduce(0) { $0 + $1.seconds })
+    }
+
+    /// The dataset and its split, checked: both classes in both partitions, every image
+    /// decodable, the run folder writable.
+    static func loadData(_ job: TrainingJob) throws -> (Dataset, Split) {
+        let dataset = try Dataset.load(job.data, positive: job.positiveClass)
+        let split = try job.split.map { try Split.read($0, for: dataset) }
+            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+        try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
+        try Pipeline.checkWritable(job.out)
+        try dataset.checkImages()
+        return (dataset, split)
+    }
+
+    /// A fresh network (from `--init` weights when given) with a new optimiser, or, with
+    /// `--resume`, the checkpoint's network and optimiser and where it stopped.
+    static func startNetwork(_ job: TrainingJob, run: RunFolder) throws -> (Network, CheckpointState?) {
+        let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
+        if job.resume { return (network, try run.resume(network, arch: job.arch, settings: job.settings)) }
+        try run.clearPreviousRun()
+        if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
+        network.makeOptimizer(job.settings)
+        return (network, nil)
+    }
+
+    /// One pass over the shuffled training cases.
+    static func trainEpoch(_ epoch: Int, network: Network, dataset: Dataset, cases: [Case],
+                           augmentation: Augmentation?, job: TrainingJob, progress: EUSSupport.Progress) throws -> EpochRecord {
+        let settings = job.settings
+        let start = Date()
+        var order = Array(cases.indices)
+        var random = SeededRandom(seed: settings.seed, 0x7EA1, UInt64(epoch))
+        random.shuffle(&order)
+        let batches = stride(from: 0, to: order.count, by: settings.batchSize).map {
+            Array(order[$0 ..< min($0 + settings.batchSize, order.count)])
+        }
+        var (lossSum, correct, seen) = (0.0, 0, 0)
+        let lr = LearningRate.at(epoch: epoch, settings: settings)
+        for (b, batch) in batches.enumerated() {
+            let items = batch.map { cases[$0] }
+            let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
+                                          seed: settings.seed, epoch: epoch)
+            let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize, learningRate: lr)
+            guard step.loss.isFinite else {
+                throw UserError("\(job.out.path): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
+            }
+            lossSum += Double(step.loss) * Double(items.count)
+            correct += step.correct
+            seen += items.count
+            let rate = Double(seen) / max(Date().timeIntervalSince(start), 1e-9)
+            progress.advance(detail: String(format: "epoch %d/%d batch %d/%d loss %.4f acc %.3f %.1f img/s", epoch, settings.epochs,
+                                            b + 1, batches.count, lossSum / Double(seen), Double(correct) / Double(seen), rate))
+        }
+        let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
+                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: lr,
+                                 seconds: Date().timeIntervalSince(start))
+        return record
+    }
+}
+
+/// The learning rate of an epoch (1-based here), stepped once per epoch as PyTorch's
+/// `CosineAnnealingLR(T_max: epochs)` is: `lr_e = lr · (1 + cos(π (e − 1) / E)) / 2`.
+enum LearningRate {
+    static func at(epoch: Int, settings: TrainingSettings) -> Double {
+        let schedule: LRSchedule = settings.schedule == "cosine" ? .cosine(epochs: settings.epochs) : .constant
+        return Double(schedule.learningRate(base: Float(settings.learningRate), epoch: epoch - 1))
+    }
+}

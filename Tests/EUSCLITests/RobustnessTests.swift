@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+
+/// The failures of issue 7's robustness list that are not about the dataset itself: each ends
+/// with one clear line, a non-zero exit, and no partial output at the destination.
+final class RobustnessTests: CLITestCase {
+    static let tiny = ["--width", "8", "--image-size", "32", "--epochs", "1", "--batch-size", "4"]
+
+    func testOutNotWritable() throws {
+        try makeDataset("data")
+        try write("a file, not a folder", to: "blocker")
+        let result = try CLI.run(["run", path("data"), "--out", path("blocker/report")] + Self.tiny)
+        assertFails(result, with: "blocker/report: cannot write there")
+        XCTAssertEqual(try read("blocker"), "a file, not a folder")
+        XCTAssertFalse(exists("blocker.work"))
+        assertNoStagingLeft()
+
+        let train = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("blocker/run")] + Self.tiny)
+        assertFails(train, with: "blocker/run: cannot write there")
+    }
+
+    func testReadOnlyFolderWhenNotRoot() throws {
+        guard getuid() != 0 else { throw XCTSkip("root may write into read-only folders") }
+        try makeDataset("data")
+        try FileManager.default.createDirectory(at: url("locked"), withIntermediateDirectories: true)
+        chmod(path("locked"), 0o555)
+        defer { chmod(path("locked"), 0o755) }
+        let result = try CLI.run(["run", path("data"), "--out", path("locked/report")] + Self.tiny)
+        assertFails(result, with: "locked/report: cannot write there")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("locked")), [])
+    }
+
+    func testMixedImageSizesAreResized() throws {
+        try makeDataset("data", gist: 4, lm: 4, sizes: [24, 40, 57, 33])
+        let result = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run")] + Self.tiny)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(exists("run/model.safetensors"))
+    }
+
+    func testNonFiniteLossNamesEpochAndBatch() throws {
+        try makeDataset("data", gist: 10, lm: 10)
+        let result = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--lr", "1e30",
+                                  "--width", "8", "--image-size", "32", "--epochs", "2", "--batch-size", "2", "--no-augment"])
+        assertFails(result, with: "the training loss became")
+        XCTAssertTrue(result.stderr.contains("epoch ") && result.stderr.contains("batch "), result.stderr)
+        XCTAssertFalse(exists("run/model.safetensors"))
+        assertNoStagingLeft()
+    }
+
+    func testWeightsOfTheWrongArchitecture() throws {
+        try makeDataset("data")
+        let trained = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("r18")] + Self.tiny)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let result = try CLI.run(["predict", path("data"), "--arch", "resnet50", "--weights", path("r18/model.safetensors"),
+                                  "--image-size", "32", "--out", path("pred.csv")])
+        assertFails(result, with: "model.safetensors")
+        XCTAssertTrue(result.stderr.contains("layer"), "the message names the tensor: \(result.stderr)")
+        XCTAssertFalse(exists("pred.csv"))
+        assertNoStagingLeft()
+    }
+
+    /// The disk fills while the evaluation folder and the report are written: simulated with a
+    /// file-size limit (`ulimit -f`), under which every write past the limit fails with EFBIG.
+    func testWriteFailureLeavesNoPartialOutput() throws {
+        try makeDataset("data", gist: 10, lm: 10)
+        try FileManager.default.createDirectory(at: url("report"), withIntermediateDirectories: true)
+        try write("previous report", to: "report/report.html")
+        let args = (["run", path("data"), "--out", path("report"), "--arch", "resnet18"] + Self.tiny).joined(separator: " ")
+        // 8 blocks of 512 bytes: small files (split.csv, state.json) fit, weights do not.
+        let result = try CLI.shell("trap '' XFSZ; ulimit -f 8; EUS_REPORT_QUIET=1 exec \"$EUS\" \(args)")
+        assertFails(result, with: "cannot write")
+        XCTAssertTrue(result.stderr.contains(".safetensors"), "the message names the file: \(result.stderr)")
+        XCTAssertEqual(try read("report/report.html"), "previous report")
+        XCTAssertEqual(files(under: "report"), ["report.html"])
+        assertNoStagingLeft()
+    }
+}

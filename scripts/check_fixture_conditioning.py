@@ -1,0 +1,59 @@
+"""How reproducible are the shared ResNet fixtures' train-mode gradients and SGD losses?
+
+Recomputes them with PyTorch itself in float32 and in float64 from the fixture's weights and
+input, and reports (1) ReLU decisions that differ between float32 and float64, (2) each
+precision's worst gradient error against the fixture in units of the parity tolerance
+(1e-3 * max|ref| + 1e-7), and (3) the SGD trajectory (lr 0.05, momentum 0.9, weight decay 1e-4).
+
+Usage: python check_fixture_conditioning.py FIXTURE_DIR   (holding resnet34/resnet50 .safetensors)
+"""
+import sys, torch, torch.nn as nn
+from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
+from safetensors.torch import load_file
+
+W = 8
+
+class NarrowResNet(ResNet):
+    """torchvision.models.ResNet with base width W; same module names and forward."""
+    def __init__(self, block, layers, width, num_classes=2):
+        nn.Module.__init__(self)
+        self._norm_layer = nn.BatchNorm2d
+        self.inplanes, self.dilation, self.groups, self.base_width = width, 1, 1, 64
+        self.conv1 = nn.Conv2d(3, width, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(width); self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        self.layer1 = self._make_layer(block, width, layers[0])
+        self.layer2 = self._make_layer(block, 2 * width, layers[1], stride=2)
+        self.layer3 = self._make_layer(block, 4 * width, layers[2], stride=2)
+        self.layer4 = self._make_layer(block, 8 * width, layers[3], stride=2)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(8 * width * block.expansion, num_classes)
+
+folder = sys.argv[1]
+for kind, block in [("resnet34", BasicBlock), ("resnet50", Bottleneck)]:
+    sd = load_file(f"{folder}/{kind}.weights.safetensors")
+    io = load_file(f"{folder}/{kind}.io.safetensors")
+    masks, grads, losses = {}, {}, {}
+    for dtype in [torch.float32, torch.float64]:
+        m = NarrowResNet(block, [3, 4, 6, 3], W); m.load_state_dict(sd); m.to(dtype); m.train()
+        seen = []
+        for name, mod in m.named_modules():
+            if isinstance(mod, nn.ReLU):
+                mod.register_forward_hook(lambda mod, i, o, name=name: seen.append((name, (o > 0).clone())))
+        loss = nn.functional.cross_entropy(m(io["input"].to(dtype)), io["labels"]); loss.backward()
+        masks[dtype] = seen
+        grads[dtype] = {k: p.grad.double() for k, p in m.named_parameters()}
+        m = NarrowResNet(block, [3, 4, 6, 3], W); m.load_state_dict(sd); m.to(dtype); m.train()
+        opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
+        trajectory = []
+        for _ in range(4):
+            opt.zero_grad(); l = nn.functional.cross_entropy(m(io["input"].to(dtype)), io["labels"])
+            trajectory.append(l.item()); l.backward(); opt.step()
+        losses[dtype] = trajectory
+    flips = [(a[0], int((a[1] != b[1]).sum())) for a, b in zip(masks[torch.float32], masks[torch.float64]) if (a[1] != b[1]).any()]
+    print(f"{kind}: ReLU decisions differing between float32 and float64: {flips or 'none'}")
+    for dtype in [torch.float32, torch.float64]:
+        worst = max(((grads[dtype][k] - io["grad." + k].double()).abs().max() /
+                     (1e-3 * io["grad." + k].double().abs().max() + 1e-7)).item() for k in grads[dtype])
+        print(f"  {dtype}: worst gradient error = {worst:.2f} x tolerance; SGD losses {[round(x, 5) for x in losses[dtype]]}")
+    print(f"  fixture sgd_losses {[round(x, 5) for x in io['sgd_losses'].tolist()]}")
