@@ -11,11 +11,9 @@ public enum AtomicOutput {
         let directory = url.deletingLastPathComponent()
         try createDirectory(directory)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-        do {
-            try data.write(to: temporary)
-        } catch {
+        if let reason = writeAll(data, to: temporary.path) {
             try? FileManager.default.removeItem(at: temporary)
-            throw UserError("\(url.path): cannot write (\(describe(error)))")
+            throw UserError("\(url.path): cannot write (\(reason))")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -69,6 +67,28 @@ public enum AtomicOutput {
             throw UserError("\(destination.path): cannot move into place (\(reason))")
         }
         if hadOld { try? fm.removeItem(at: retired) }
+    }
+
+    /// Writes with POSIX calls so that a failure reports its errno ("No space left on
+    /// device", "File too large"); returns nil on success or the reason.
+    private static func writeAll(_ data: Data, to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        var failure: String? = nil
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        return failure
     }
 
     private static func describe(_ error: Error) -> String {

@@ -70,6 +70,7 @@ final class RobustnessTests: CLITestCase {
         let result = try CLI.shell("trap '' XFSZ; ulimit -f 8; EUS_REPORT_QUIET=1 exec \"$EUS\" \(args)")
         assertFails(result, with: "cannot write")
         XCTAssertTrue(result.stderr.contains(".safetensors"), "the message names the file: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("File too large"), "the message gives the reason: \(result.stderr)")
         XCTAssertEqual(try read("report/report.html"), "previous report")
         XCTAssertEqual(files(under: "report"), ["report.html"])
         assertNoStagingLeft()
