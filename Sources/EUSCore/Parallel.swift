@@ -1,9 +1,12 @@
 import Foundation
 
-/// Splits the element-wise loops (im2col, col2im, BatchNorm, ReLU, pooling) over the cores.
+/// Splits the work over the cores: convolutions by images (or GEMM rows), and the
+/// element-wise loops (BatchNorm, ReLU, pooling, im2col for a single image) by ranges.
 ///
-/// The machine's cores are shared in turn: OpenBLAS has them during a GEMM, and these loops
-/// have them between GEMMs, so the two never run at the same time.
+/// OpenBLAS runs single-threaded (`GEMM.useCallerThreadOnly`) and each of these threads calls
+/// it on its own share, so the cores are never contended between OpenBLAS's thread pool and
+/// this one; on a machine shared with other work this also avoids one thread spinning while
+/// its partner waits for a core.
 public enum Parallel {
     /// How many chunks a loop is split into (the number of cores by default).
     nonisolated(unsafe) public static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
