@@ -36,7 +36,7 @@ let package = Package(
 
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
-        .target(name: "EUSCore", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "EUSCore", dependencies: ["COpenBLAS", "EUSSupport"], swiftSettings: optimised),
 
         // MARK: - ResNet builders, checkpoints (safetensors), optimisers
 

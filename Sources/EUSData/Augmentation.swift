@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 
 /// Training augmentation: the ranges, recorded in a run's config.json.

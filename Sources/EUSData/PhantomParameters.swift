@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 
 /// The generating parameters of one phantom case, listed in `manifest.csv`. Lengths are in

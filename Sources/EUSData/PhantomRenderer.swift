@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 
 /// Renders a phantom case as a B-mode image and its lesion mask.

@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 
 /// The acoustic scene of one phantom case in the scanner's polar coordinates (r, θ): where
@@ -63,7 +64,7 @@ struct PhantomScene {
         self.lobes = lobes
         // Foci and cysts sit inside 70% of the lesion (normalised coordinates).
         func interiorPoint(_ random: inout SeededRandom) -> (Double, Double) {
-            let angle = random.uniform(0, 2 * .pi), radius = 0.7 * random.uniform(0, 1).squareRoot()
+            let angle = random.uniform(0, 2 * Double.pi), radius = 0.7 * random.uniform(0, 1).squareRoot()
             return (radius * cos(angle), radius * sin(angle))
         }
         foci = (0..<p.hyperechoicFoci).map { _ in

@@ -1,3 +1,4 @@
+import EUSSupport
 /// Smooth random texture: a lattice of random values in [−1, 1] interpolated with a
 /// smoothstep. `value(u, v)` for (u, v) in [0, 1]² varies on the scale of one lattice cell.
 struct ValueNoise: Sendable {

@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 import EUSCore
 

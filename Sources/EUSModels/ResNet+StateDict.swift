@@ -160,8 +160,8 @@ extension ResNet {
     private func initialiseFC(seed: UInt64) {
         var random = SeededRandom(seed: seed ^ 0x5EED_FC)
         let bound = 1 / Float(fc.inputFeatures).squareRoot()
-        for i in 0..<fc.weight.value.count { fc.weight.value[i] = random.uniform(-bound, bound) }
-        for i in 0..<fc.bias.value.count { fc.bias.value[i] = random.uniform(-bound, bound) }
+        for i in 0..<fc.weight.value.count { fc.weight.value[i] = Float(random.uniform(-Double(bound), Double(bound))) }
+        for i in 0..<fc.bias.value.count { fc.bias.value[i] = Float(random.uniform(-Double(bound), Double(bound))) }
     }
 
     /// Folds BatchNorm into the convolutions for eval-mode forwards. Eval mode does this by

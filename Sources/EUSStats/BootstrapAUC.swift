@@ -1,28 +1,5 @@
+import EUSSupport
 import Foundation
-
-/// SplitMix64 (Steele, Lea, Flood (2014) Fast splittable pseudorandom number generators,
-/// OOPSLA): a small seeded generator, so that a bootstrap CI is the same on every machine and
-/// every run with the same seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform index in 0..<bound by Lemire's multiply-high (bias below 2⁻⁵⁰ for the sizes
-    /// here), written out so the sequence does not depend on the standard library's algorithm.
-    public mutating func index(below bound: Int) -> Int {
-        precondition(bound > 0, "index(below:) needs a positive bound")
-        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-}
 
 /// The stratified percentile bootstrap CI of the AUC.
 public enum BootstrapAUC {
@@ -33,14 +10,14 @@ public enum BootstrapAUC {
     /// quantile type 7, pROC's choice). Efron B, Tibshirani RJ (1993) An Introduction to the
     /// Bootstrap, ch. 13; Carpenter J, Bithell J (2000) Stat Med 19:1141–1164.
     ///
-    /// Deterministic for a given seed (`SplitMix64`). Degenerate input: nil when a class is
+    /// Deterministic for a given seed (`SeededRandom`). Degenerate input: nil when a class is
     /// absent or `resamples` is 0; all tied scores give [0.5, 0.5]; perfect separation [1, 1].
     public static func interval(_ scores: ClassScores, resamples: Int = 2000, seed: UInt64 = 1,
                                 alpha: Double = 0.05) -> Interval? {
         precondition(resamples >= 0, "resamples must be ≥ 0 (got \(resamples))")
         guard scores.hasBothClasses, resamples > 0 else { return nil }
         let ranked = RankedScores(scores)
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var aucs = (0..<resamples).map { _ in ranked.replicateAUC(using: &generator) }
         aucs.sort()
         return Interval(quantile(sorted: aucs, alpha / 2), quantile(sorted: aucs, 1 - alpha / 2))
@@ -65,11 +42,11 @@ public enum BootstrapAUC {
         /// One stratified replicate: m positive draws, then n negative draws, each uniform with
         /// replacement within its class; AUC = Σ over drawn positives of
         /// (#drawn negatives below + ½ #tied) / (m·n), the Mann-Whitney statistic of the replicate.
-        func replicateAUC(using generator: inout SplitMix64) -> Double {
+        func replicateAUC(using generator: inout SeededRandom) -> Double {
             let (m, n) = (positiveLevels.count, negativeLevels.count)
-            let drawnPositives = (0..<m).map { _ in positiveLevels[generator.index(below: m)] }
+            let drawnPositives = (0..<m).map { _ in positiveLevels[generator.index(m)] }
             var negativesAt = [Int](repeating: 0, count: levelCount)
-            for _ in 0..<n { negativesAt[negativeLevels[generator.index(below: n)]] += 1 }
+            for _ in 0..<n { negativesAt[negativeLevels[generator.index(n)]] += 1 }
             var below = [Int](repeating: 0, count: levelCount)
             var running = 0
             for level in 0..<levelCount {

@@ -1,3 +1,4 @@
+import EUSSupport
 import XCTest
 @testable import EUSCore
 
@@ -84,10 +85,10 @@ final class FiniteDifferenceTests: XCTestCase {
         for training in [true, false] {
             let bn = BatchNorm2D(channels: 3)
             for c in 0..<3 {
-                bn.weight.value[c] = 0.5 + random.uniform(0, 1)
+                bn.weight.value[c] = 0.5 + Float(random.uniform())
                 bn.bias.value[c] = random.normal()
                 bn.runningMean[c] = random.normal(std: 0.3)
-                bn.runningVar[c] = 0.5 + random.uniform(0, 1)
+                bn.runningVar[c] = 0.5 + Float(random.uniform())
             }
             let x = randomTensor([2, 3, 4, 5], scale: 2)
             let y = bn.forward(x, training: training)
@@ -202,7 +203,7 @@ final class FiniteDifferenceTests: XCTestCase {
         let r = randomTensor(x.shape)
         let fused = BatchNorm2D(channels: 3), plain = BatchNorm2D(channels: 3)
         for c in 0..<3 {
-            let (g, b) = (0.5 + random.uniform(0, 1), random.normal())
+            let g = 0.5 + Float(random.uniform()), b: Float = random.normal()
             fused.weight.value[c] = g; plain.weight.value[c] = g
             fused.bias.value[c] = b; plain.bias.value[c] = b
         }

@@ -96,7 +96,7 @@ final class SeededRandomTests: XCTestCase {
         XCTAssertEqual(first, (0..<4).map { _ in b.next() })
         XCTAssertNotEqual(first, (0..<4).map { _ in c.next() })
         var normal = SeededRandom(seed: 3)
-        let values = (0..<20000).map { _ in normal.normal() }
+        let values = (0..<20000).map { _ in normal.standardNormal() }
         let mean = values.reduce(0, +) / 20000, variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
         XCTAssertEqual(mean, 0, accuracy: 0.03)
         XCTAssertEqual(variance, 1, accuracy: 0.05)

@@ -1,3 +1,4 @@
+import EUSSupport
 import XCTest
 @testable import EUSModels
 import EUSCore
@@ -28,19 +29,27 @@ final class GradCAMPathTests: XCTestCase {
         }
         XCTAssertEqual(target(activation), Double(logits[1] + logits[3]), accuracy: 1e-4)
         var random = SeededRandom(seed: 11)
-        for _ in 0..<4 {
+        let centre = target(activation)
+        var checked = 0
+        for _ in 0..<6 {
             let direction = Tensor(shape: activation.shape)
             for i in 0..<direction.count { direction[i] = random.normal() }
             let h: Float = 1e-3
             let plus = activation.copy(), minus = activation.copy()
             for i in 0..<plus.count { plus[i] += h * direction[i]; minus[i] -= h * direction[i] }
-            let numeric = (target(plus) - target(minus)) / Double(2 * h)
+            let (up, down) = (target(plus), target(minus))
+            let numeric = (up - down) / Double(2 * h)
             let analytic = (0..<gradient.count).reduce(0.0) { $0 + Double(gradient[$1]) * Double(direction[$1]) }
-            // Piecewise-linear network: the difference is exact unless a ReLU changes state
-            // within the step (h = 1e-3 keeps such crossings rare: at 1e-2 they shift the
-            // result by ~5%); float32 rounding of the logits (~1e-6) adds ~1e-3 absolute.
-            XCTAssertEqual(numeric, analytic, accuracy: 0.02 * max(abs(analytic), 1e-3),
+            let tolerance = 0.02 * max(abs(analytic), 1e-3)
+            // Piecewise-linear network: the central difference is exact unless a ReLU changes
+            // state within the step, which shows as a second difference far above float32
+            // rounding (~1e-6 on the logits). Such directions say nothing about the gradient.
+            let secondDifference = (up - 2 * centre + down) / Double(h)
+            if abs(secondDifference) > tolerance { continue }
+            checked += 1
+            XCTAssertEqual(numeric, analytic, accuracy: tolerance,
                            "directional derivative: finite difference \(numeric), backward \(analytic)")
         }
+        XCTAssertGreaterThanOrEqual(checked, 3, "too few directions free of ReLU kinks to check the gradient")
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A seeded pseudo-random generator: xoshiro256** (Blackman & Vigna 2018) seeded through
-/// SplitMix64. Everything random in EUSData (phantom, split, augmentation) draws from it, so
-/// the same seed gives the same numbers on every run and machine; Foundation's and the
-/// standard library's randomness are never used.
+/// SplitMix64. Everything random in EUSReport (initial weights, phantom, split, shuffling,
+/// augmentation, the bootstrap) draws from it, so the same seed gives the same numbers on
+/// every run and machine; Foundation's and the standard library's randomness are never used.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
     private var spareNormal: Double? = nil
@@ -49,8 +49,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// True with probability `p`.
     public mutating func chance(_ p: Double) -> Bool { uniform() < p }
 
+    /// Normal with the given mean and standard deviation.
+    public mutating func normal<T: BinaryFloatingPoint>(mean: T = 0, std: T = 1) -> T {
+        mean + std * T(standardNormal())
+    }
+
     /// Standard normal (Box–Muller, both values used).
-    public mutating func normal() -> Double {
+    public mutating func standardNormal() -> Double {
         if let spare = spareNormal { spareNormal = nil; return spare }
         let u1 = max(uniform(), 0x1.0p-60), u2 = uniform()
         let r = (-2 * log(u1)).squareRoot()
