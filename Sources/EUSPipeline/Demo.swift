@@ -24,8 +24,6 @@ public struct DemoPreset: Sendable {
         lm = 73
         synthSize = 256
         var training = TrainingSettings.study
-        training.optimizer = .adamw
-        training.learningRate = OptimizerKind.adamw.defaultLearningRate
         training.width = 32
         training.imageSize = quick ? 96 : 128
         training.epochs = quick ? 10 : 20

@@ -43,10 +43,15 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         case weightDecay = "weight_decay", schedule, imageSize = "image_size", seed, width, augment
     }
 
-    /// The study's settings: SGD with momentum 0.9, lr 0.01 on a cosine schedule, weight decay
-    /// 1e-4, batch 16, 224 px, 30 epochs, full-width networks, augmentation on.
+    /// The study's settings: 224 px, batch 16, 30 epochs, full-width networks, augmentation on,
+    /// AdamW at lr 0.001 on a cosine schedule with weight decay 1e-4.
+    ///
+    /// AdamW rather than SGD because, trained from scratch on the phantom's 113 training images
+    /// (ResNet-34, 128 px, 20 epochs), SGD with momentum 0.9 at lr 0.01 stayed at chance
+    /// (validation accuracy 0.517, training accuracy 0.51) while AdamW reached 0.690 (AUC 0.82).
+    /// `--optimizer sgd` keeps SGD available, e.g. for fine-tuning ImageNet weights (`--init`).
     public static let study = TrainingSettings(
-        epochs: 30, batchSize: 16, learningRate: 0.01, optimizer: .sgd, momentum: 0.9,
+        epochs: 30, batchSize: 16, learningRate: 0.001, optimizer: .adamw, momentum: 0.9,
         weightDecay: 1e-4, schedule: "cosine", imageSize: 224, seed: 1, width: 64, augment: true)
 
     public init(epochs: Int, batchSize: Int, learningRate: Double, optimizer: OptimizerKind,

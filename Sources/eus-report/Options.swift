@@ -27,7 +27,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Peak learning rate (default: 0.01 for sgd, 0.001 for adamw).")
     var learningRate: Double?
 
-    @Option(help: "sgd (momentum 0.9) or adamw (default: sgd; demo: adamw).")
+    @Option(help: "adamw or sgd (momentum 0.9) (default: adamw).")
     var optimizer: OptimizerKind?
 
     @Option(name: .customLong("weight-decay"), help: "L2 weight decay (default: 1e-4).")
