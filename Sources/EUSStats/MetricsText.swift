@@ -16,6 +16,20 @@ public enum MetricsText {
         return isNegativeZero ? String(text.dropFirst()) : text
     }
 
+    /// A probability next to its call: 2 decimals, or as many more (up to 4) as it takes for
+    /// the printed value to fall on the same side of `threshold` as the value itself, so that
+    /// 0.497 under a 0.5 threshold never prints as "0.50 → LM".
+    ///
+    ///     MetricsText.probability(0.4971, threshold: 0.5)  // "0.497"
+    public static func probability(_ value: Double, threshold: Double) -> String {
+        for digits in 2...4 {
+            let text = decimal(value, digits: digits)
+            guard let printed = Double(text) else { return text }
+            if (printed >= threshold) == (value >= threshold) { return text }
+        }
+        return decimal(value, digits: 4)
+    }
+
     /// A proportion as a percentage with 2 decimals and no sign: 0.857142… → "85.71".
     public static func percentNumber(_ value: Double?) -> String {
         decimal(value.map { $0 * 100 }, digits: 2)

@@ -82,6 +82,15 @@ final class BinomialIntervalTests: XCTestCase {
         XCTAssertEqual(MetricsText.proportion(summary, method: .clopperPearson), "n/a")
     }
 
+    /// A probability printed beside its call is never rounded across the threshold.
+    func testProbabilityTextKeepsItsSideOfTheThreshold() {
+        XCTAssertEqual(MetricsText.probability(0.4971, threshold: 0.5), "0.497")
+        XCTAssertEqual(MetricsText.probability(0.49996, threshold: 0.5), "0.5000")
+        XCTAssertEqual(MetricsText.probability(0.8234, threshold: 0.5), "0.82")
+        XCTAssertEqual(MetricsText.probability(0.5, threshold: 0.5), "0.50")
+        XCTAssertEqual(MetricsText.probability(0.2951, threshold: 0.3), "0.295")
+    }
+
     /// Wilson-CC as R computes it: x = n pins the upper bound at 1, x = 0 the lower at 0, and the
     /// correction vanishes at x = n/2.
     func testWilsonCCEdgesFollowPropTest() throws {

@@ -37,7 +37,7 @@ struct CasePanel {
         for (index, name) in input.modelNames.enumerated() {
             let call = calls[index] ? input.metrics.positiveClass : input.metrics.negativeClass
             tiles.append((input.images.overlay(model: name, caseID: item.id), ModelNames.display(name),
-                          "\(MetricsText.decimal(item.probabilities[index], digits: 2)) → \(call) \(correct[index] ? "✓" : "✗")",
+                          "\(MetricsText.probability(item.probabilities[index], threshold: threshold)) → \(call) \(correct[index] ? "✓" : "✗")",
                           correct[index] ? ModelNames.color(index) : OkabeIto.vermillion))
         }
         for (t, tile) in tiles.enumerated() {
