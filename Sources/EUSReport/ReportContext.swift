@@ -228,11 +228,14 @@ public struct ReportContext {
         var pairs: [(key: String, value: String)] = [
             ("Input", input.source.path),
             ("Input kind", input.kind == .evaluationFolder ? "evaluation folder" : "predictions CSV"),
+            ("Predictions SHA-256", SHA256.hexDigest(input.predictionsCSV)),
             ("Report generated", generatedText),
             ("Threshold", "\(MetricsText.decimal(metrics.threshold, digits: 2)) (\(metrics.thresholdSource))"),
             ("Bootstrap", bootstrapDescription),
         ]
         if let e = input.evaluation {
+            let evalJSON = input.source.appendingPathComponent("eval.json")
+            if let digest = try? SHA256.hexDigest(ofFileAt: evalJSON) { pairs.append(("eval.json SHA-256", digest)) }
             pairs += [("Data root", e.dataRoot ?? "–"), ("Synthetic data", e.synthetic ? "yes (eus-report synth phantom)" : "no")]
             pairs += e.seed.map { [("Seed", $0)] } ?? []
             pairs += e.split.map { ("Split \($0.key)", $0.value) }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EUSPipeline
+import EUSSupport
 
 /// FIPS 180-4 test vectors (NIST CSRC example values) and a multi-block streaming check.
 final class SHA256Tests: XCTestCase {

@@ -37,6 +37,10 @@ final class ReportFromEvaluationTests: XCTestCase {
         for section in ReportSection.all { XCTAssertTrue(html.contains("id=\"\(section.id)\""), section.id) }
         XCTAssertEqual(ReportFixture.externalReferences(in: html), [])
         XCTAssertTrue(html.contains("SYNTHETIC PHANTOM DATA"))
+        let predictions = try Data(contentsOf: folder.appendingPathComponent("predictions.csv"))
+        XCTAssertTrue(html.contains(SHA256.hexDigest(predictions)), "the input predictions' digest is reported")
+        let evalJSON = try SHA256.hexDigest(ofFileAt: folder.appendingPathComponent("eval.json"))
+        XCTAssertTrue(html.contains(evalJSON), "eval.json's digest is reported")
         XCTAssertTrue(html.contains("data:image/png;base64,"), "case images are embedded")
         XCTAssertTrue(html.contains("data:image/svg+xml;base64,"), "figures are embedded")
         XCTAssertFalse(html.contains("No Grad-CAM overlays"))

@@ -1,5 +1,4 @@
 import Foundation
-import EUSSupport
 
 /// SHA-256 as FIPS 180-4 defines it (Secure Hash Standard, NIST 2015, §6.2), for the
 /// reproducibility section: every input image is listed with its digest.
