@@ -27,10 +27,22 @@ extension Figure {
                  ModelNames.label(model.name, suffix: "  Brier \(MetricsText.decimal(model.brier, digits: 3))", width: top.frame.width - 30,
                                   font: FigureStyle.legendFont, on: canvas))
             } + [(.line(Stroke(Ink.secondary, width: 0.6, dash: [2, 2])), "Perfect calibration")]
-            Legend(entries).draw(on: canvas, in: top.frame, corner: .topLeft)
+            Legend(entries).draw(on: canvas, in: top.frame, corner: legendCorner(metrics))
             drawBinCounts(metrics, in: Rect(x: outer.minX, y: outer.minY + split + 4, width: outer.width, height: outer.height - split - 4),
                           alignedWith: top, on: canvas)
         }
+    }
+
+    /// The legend goes in whichever off-diagonal corner (over-confident top left or
+    /// under-confident bottom right) holds fewer reliability points, so it hides none.
+    public static func legendCorner(_ metrics: MetricsDocument) -> Legend.Corner {
+        let points = metrics.models.flatMap(\.reliability).compactMap { bin -> (x: Double, y: Double)? in
+            guard bin.count > 0, let x = bin.meanPredicted, let y = bin.observedRate else { return nil }
+            return (x, y)
+        }
+        let topLeft = points.filter { $0.x < 0.6 && $0.y > 0.55 }.count
+        let bottomRight = points.filter { $0.x > 0.4 && $0.y < 0.45 }.count
+        return bottomRight < topLeft ? .bottomRight : .topLeft
     }
 
     /// Grouped bars of cases per bin, under the reliability plot and on its x scale, with the
