@@ -23,6 +23,8 @@ public struct EvaluationInfo: Sendable {
     public var excluded: Int?
     /// SHA-256 of every input image, by case id.
     public var imageSHA256: [String: String]
+    /// SHA-256 of the eval.json these fields were read from (nil when built in code).
+    public var fileSHA256: String?
     public var split: [(key: String, value: String)]
     public var models: [Model]
     public var cam: [(key: String, value: String)]
@@ -54,6 +56,7 @@ public struct EvaluationInfo: Sendable {
             throw UserError("\(url.path): not a JSON object")
         }
         self.init()
+        fileSHA256 = SHA256.hexDigest(data)
         let dataSection = root["data"] as? [String: Any] ?? [:]
         dataRoot = dataSection["root"] as? String
         synthetic = dataSection["synthetic"] as? Bool ?? false

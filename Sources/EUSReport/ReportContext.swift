@@ -234,8 +234,7 @@ public struct ReportContext {
             ("Bootstrap", bootstrapDescription),
         ]
         if let e = input.evaluation {
-            let evalJSON = input.source.appendingPathComponent("eval.json")
-            if let digest = try? SHA256.hexDigest(ofFileAt: evalJSON) { pairs.append(("eval.json SHA-256", digest)) }
+            pairs += e.fileSHA256.map { [("eval.json SHA-256", $0)] } ?? []
             pairs += [("Data root", e.dataRoot ?? "–"), ("Synthetic data", e.synthetic ? "yes (eus-report synth phantom)" : "no")]
             pairs += e.seed.map { [("Seed", $0)] } ?? []
             pairs += e.split.map { ("Split \($0.key)", $0.value) }

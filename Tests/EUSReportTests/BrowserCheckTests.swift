@@ -28,7 +28,7 @@ final class BrowserCheckTests: XCTestCase {
         let out = root.appendingPathComponent("report")
         _ = try ReportWriter.write(input, to: out, templates: .embedded)
 
-        let script = Self.repositoryRoot.appendingPathComponent("scripts/check-report.sh")
+        let script = ReportFixture.repositoryRoot.appendingPathComponent("scripts/check-report.sh")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script.path, out.path, root.appendingPathComponent("pages").path]
@@ -43,10 +43,6 @@ final class BrowserCheckTests: XCTestCase {
         let pages = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("pages").path)
             .filter { $0.hasPrefix("page-") && $0.hasSuffix(".png") }
         XCTAssertGreaterThanOrEqual(pages.count, ReportSection.all.count)
-    }
-
-    private static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     private static func onPath(_ tool: String) -> Bool {

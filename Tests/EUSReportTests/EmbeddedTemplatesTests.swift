@@ -4,17 +4,13 @@ import XCTest
 
 /// The binary carries a copy of templates/; it must be the same as the folder.
 final class EmbeddedTemplatesTests: XCTestCase {
-    /// The repository's templates/ folder, found from this file's path.
-    private var templatesFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("templates")
-    }
+    /// The repository's templates/ folder.
+    private var templatesFolder: URL { ReportFixture.repositoryRoot.appendingPathComponent("templates") }
 
     func testEmbeddedCopyMatchesTheTemplatesFolder() throws {
         let files = try TemplateLibrary.read(templatesFolder)
         if ProcessInfo.processInfo.environment["EUS_UPDATE_EMBEDDED_TEMPLATES"] == "1" {
-            let swift = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Sources/EUSReport/HTML/EmbeddedTemplates.swift")
+            let swift = ReportFixture.repositoryRoot.appendingPathComponent("Sources/EUSReport/HTML/EmbeddedTemplates.swift")
             try EmbeddedTemplatesTests.source(files).write(to: swift, atomically: true, encoding: .utf8)
         }
         XCTAssertEqual(Set(EmbeddedTemplates.files.keys), Set(files.keys), "templates added or removed: regenerate with EUS_UPDATE_EMBEDDED_TEMPLATES=1")

@@ -17,6 +17,11 @@ enum ReportFixture {
         return url
     }
 
+    /// The repository's top folder, found from this file's path (templates/, scripts/).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     static var predictionsCSV: URL {
         Bundle.module.url(forResource: "predictions_two_models", withExtension: "csv", subdirectory: "Fixtures")!
     }
