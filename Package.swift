@@ -103,5 +103,9 @@ let package = Package(
 
 /// The numeric targets are optimised even in the debug build that `swift test` makes: the
 /// parity tests run whole (narrow) ResNets, and unoptimised loops would make CI crawl.
-/// `unsafeFlags` is allowed here because EUSReport is always the root package.
-var optimised: [SwiftSetting] { [.unsafeFlags(["-O"])] }
+/// They are built for the CPU that builds them, as llm.c's Makefile does (-march=native): the
+/// vector loops (Winograd transforms, BatchNorm, pooling) then use AVX2 where there is one.
+/// EUSReport is built where it runs (`swift run`), and LLVM does not fuse multiply-adds
+/// unasked, so the results do not change with the CPU. `unsafeFlags` is allowed here because
+/// EUSReport is always the root package.
+var optimised: [SwiftSetting] { [.unsafeFlags(["-O", "-target-cpu", "native"])] }

@@ -128,7 +128,7 @@ public final class BatchNorm2D {
                         let (a, b) = (Lanes.Vector(repeating: scale), Lanes.Vector(repeating: shift))
                         let low = Lanes.Vector(repeating: floor)
                         Lanes.forEach(0..<plane) { i in
-                            Lanes.store(pointwiseMax(Lanes.load(source, i) * a + b, low), target, i)
+                            Lanes.store(Lanes.maximum(Lanes.load(source, i) * a + b, low), target, i)
                         } scalar: { i in
                             target[i] = max(source[i] * scale + shift, floor)
                         }

@@ -21,7 +21,7 @@ public final class Conv2D {
     public let bias: Parameter?
     /// (N, OC, OH, OW), owned by the layer and overwritten by the next forward.
     public let output = Tensor(shape: [0])
-    private let workspace: ConvolutionWorkspace
+    let workspace: ConvolutionWorkspace
     private var input: Tensor?
 
     public init(
@@ -50,13 +50,21 @@ public final class Conv2D {
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
     /// `rectify` applies ReLU in the same pass as the bias (the caller differentiates it).
     ///
+    /// `differentiable: false` promises that no backward follows (prediction). A batch's 3x3
+    /// convolutions with stride 1 and padding 1 then take the Winograd path (see `Winograd`),
+    /// a quarter of the multiplications at about 1e-6 relative extra rounding. Passes that are
+    /// differentiated (training, Grad-CAM) stay on im2col: a gradient flips wherever a ReLU
+    /// input sits within rounding of zero, and im2col's rounding is the one that keeps the
+    /// PyTorch gradient and SGD-trajectory parity.
+    ///
     /// A batch of at least `Parallel.threadCount` images is split by images, each thread
     /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
     /// each GEMM by rows instead. Where an image's output is small (the late layers), a thread
     /// puts several images side by side in one product, so that each GEMM has about
     /// `groupColumns` columns.
     @discardableResult
-    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false) -> Tensor {
+    public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false,
+                        differentiable: Bool = true) -> Tensor {
         Profiler.measure("conv forward") {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
             precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
@@ -65,38 +73,48 @@ public final class Conv2D {
             let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
             let (oh, ow) = (outputSize(h), outputSize(wd))
             precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
-            input = x
+            input = differentiable ? x : nil
             output.resize(to: [n, outputChannels, oh, ow])
             let weights = (w ?? weight.value).data
             let plan = Plan(conv: self, images: n, height: h, width: wd)
-            prepareWorkspace(plan, weightGradient: false)
             let y = output.data
-            Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
-                plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
-                    let width = count * plan.columns
-                    let col = timed("conv forward: im2col", chunk) {
-                        gatherColumns(x, first: first, count: count, plan, scratch: chunk)
-                    }
-                    let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
-                    timed("conv forward: gemm", chunk) {
-                        if plan.byImage {
-                            GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
-                        } else {
-                            GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
-                        }
-                    }
-                    if count > 1 {
-                        timed("conv forward: regroup", chunk) {
-                            scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns)
-                        }
-                    }
-                }
-            }
             let biasValues = w == nil ? bias?.value.data : b?.data
+            if !differentiable && takesWinogradPath(plan) {
+                // The output transform adds the bias and rectifies on the way out.
+                winogradForward(y, x.data, weights, bias: biasValues, floor: rectify ? 0 : -.infinity, images: n, plan)
+                return output
+            }
+            im2colForward(y, x, weights, images: n, plan)
             if biasValues != nil || rectify {
                 addBias(biasValues, rectify: rectify, count: n * outputChannels, plane: plan.columns)
             }
             return output
+        }
+    }
+
+    private func im2colForward(_ y: UnsafeMutablePointer<Float>, _ x: Tensor, _ weights: UnsafePointer<Float>,
+                               images n: Int, _ plan: Plan) {
+        prepareWorkspace(plan, weightGradient: false)
+        Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
+            plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                let width = count * plan.columns
+                let col = timed("conv forward: im2col", chunk) {
+                    gatherColumns(x, first: first, count: count, plan, scratch: chunk)
+                }
+                let target = count == 1 ? y + first * plan.outputPlane : workspace.groupOutputs[chunk].data
+                timed("conv forward: gemm", chunk) {
+                    if plan.byImage {
+                        GEMM.multiply(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                    } else {
+                        GEMM.multiplySplittingRows(target, weights, col, m: outputChannels, n: width, k: plan.rows)
+                    }
+                }
+                if count > 1 {
+                    timed("conv forward: regroup", chunk) {
+                        scatter(target, into: y, first: first, count: count, rows: outputChannels, plan.columns)
+                    }
+                }
+            }
         }
     }
 
@@ -203,7 +221,7 @@ public final class Conv2D {
                 let base = y + row * plane
                 let (shift, low) = (Lanes.Vector(repeating: value), Lanes.Vector(repeating: floor))
                 Lanes.forEach(0..<plane) { i in
-                    Lanes.store(pointwiseMax(Lanes.load(base, i) + shift, low), base, i)
+                    Lanes.store(Lanes.maximum(Lanes.load(base, i) + shift, low), base, i)
                 } scalar: { i in
                     base[i] = max(base[i] + value, floor)
                 }
@@ -222,7 +240,7 @@ public final class Conv2D {
     public func backward(_ dy: Tensor, inputGradient dx: Tensor?, weight w: Tensor? = nil,
                          accumulateParameterGradients: Bool = true) {
         Profiler.measure("conv backward") {
-            guard let x = input else { preconditionFailure("Conv2D: backward before forward") }
+            guard let x = input else { preconditionFailure("Conv2D: backward without a differentiable forward") }
             precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
             GEMM.useCallerThreadOnly
             let n = x.shape[0]
@@ -295,7 +313,7 @@ public final class Conv2D {
     /// Times `body` under `key` on the first thread only (the profiler is not shared between
     /// threads); the other threads do the same work on other images.
     @inline(__always)
-    private func timed<T>(_ key: String, _ chunk: Int, _ body: () -> T) -> T {
+    func timed<T>(_ key: String, _ chunk: Int, _ body: () -> T) -> T {
         chunk == 0 ? Profiler.measure(key, body) : body()
     }
 
@@ -331,6 +349,26 @@ public final class ConvolutionWorkspace {
 
     /// Per-thread (OC, group*columns) products of grouped images (and their gradients).
     var groupOutputs: [Tensor] = []
+
+    /// Transformed kernels (shared), and per-thread transformed inputs, products and scratch
+    /// of the Winograd path.
+    let winogradKernels = Tensor(shape: [0])
+    var winogradInputs: [Tensor] = []
+    var winogradProducts: [Tensor] = []
+    var winogradScratch: [Tensor] = []
+
+    func prepareWinograd(threads: Int, transformedInput: Int, products: Int, scratch: Int) {
+        while winogradInputs.count < threads {
+            winogradInputs.append(Tensor(shape: [0]))
+            winogradProducts.append(Tensor(shape: [0]))
+            winogradScratch.append(Tensor(shape: [0]))
+        }
+        for t in 0..<threads {
+            winogradInputs[t].resize(to: [transformedInput])
+            winogradProducts[t].resize(to: [products])
+            winogradScratch[t].resize(to: [scratch])
+        }
+    }
 
     func prepare(threads: Int, columns count: Int, groupOutput: Int, weightGradient weights: Int) {
         while columns.count < threads {

@@ -33,22 +33,25 @@ public final class MaxPool2D {
             output.resize(to: [x.shape[0], x.shape[1], oh, ow])
             if winners.count < output.count { winners = Array(repeating: 0, count: output.count) }
             let (k, s, p, y) = (kernelSize, stride, padding, output.data)
+            // Outputs j whose window 2j-1 ... 2j+1 lies inside the row (the stem's 3/2/1 case).
+            let interiorColumns = (w - 2) / 2 + 1
             winners.withUnsafeMutableBufferPointer { winners in
                 Parallel.forRanges(x.shape[0] * x.shape[1], costPerItem: oh * ow * k * k) { range in
                     for plane in range {
                         let source = x.data + plane * h * w
+                        let target = y + plane * oh * ow
+                        let indices = winners.baseAddress! + plane * oh * ow
                         for i in 0..<oh {
-                            for j in 0..<ow {
-                                var best = -Float.infinity, winner = -1
-                                for a in max(0, i * s - p)..<min(h, i * s - p + k) {
-                                    for b in max(0, j * s - p)..<min(w, j * s - p + k) {
-                                        let value = source[a * w + b]
-                                        if value > best || value.isNaN || winner < 0 { best = value; winner = a * w + b }
-                                    }
+                            var j = 0
+                            while j < ow {
+                                if k == 3 && s == 2 && p == 1 && j >= 1 && j + 8 <= interiorColumns {
+                                    maxOfEightStemWindows(target + i * ow + j, indices + i * ow + j, source,
+                                                          row: i, column: j, height: h, width: w)
+                                    j += 8
+                                } else {
+                                    (target[i * ow + j], indices[i * ow + j]) = maxOfWindow(source, row: i, column: j, height: h, width: w)
+                                    j += 1
                                 }
-                                let o = (plane * oh + i) * ow + j
-                                y[o] = best
-                                winners[o] = Int32(winner)
                             }
                         }
                     }
@@ -56,6 +59,54 @@ public final class MaxPool2D {
             }
             return output
         }
+    }
+
+    /// The max of one window and the flat index of its winner. As in PyTorch's kernel, the
+    /// window is scanned in row-major order from -infinity, a larger value or a NaN replaces
+    /// the best, and the index starts at the window's first element.
+    @inline(__always)
+    private func maxOfWindow(_ source: UnsafePointer<Float>, row i: Int, column j: Int, height h: Int, width w: Int)
+        -> (Float, Int32)
+    {
+        let (top, bottom) = (max(0, i * stride - padding), min(h, i * stride - padding + kernelSize))
+        let (left, right) = (max(0, j * stride - padding), min(w, j * stride - padding + kernelSize))
+        var best = -Float.infinity, winner = top * w + left
+        for a in top..<bottom {
+            for b in left..<right {
+                let value = source[a * w + b]
+                if value > best || value.isNaN { best = value; winner = a * w + b }
+            }
+        }
+        return (best, Int32(winner))
+    }
+
+    /// `maxOfWindow` for outputs j ..< j+8 of row i with K = 3, s = 2, pad = 1, whose windows
+    /// lie inside the row: the three taps of a window row are the odd elements of 16 floats
+    /// from 2j-2 and the even and odd elements of 16 floats from 2j.
+    @inline(__always)
+    private func maxOfEightStemWindows(_ target: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>,
+                                       _ source: UnsafePointer<Float>, row i: Int, column j: Int, height h: Int, width w: Int) {
+        typealias Indices = SIMD8<Int32>
+        let (top, bottom) = (max(0, 2 * i - 1), min(h, 2 * i + 2))
+        let lanes = Indices(0, 2, 4, 6, 8, 10, 12, 14)
+        var best = Lanes.Vector(repeating: -.infinity)
+        var winner = Indices(repeating: Int32(top * w + 2 * j - 1)) &+ lanes
+        for a in top..<bottom {
+            let row = source + a * w
+            let before = UnsafeRawPointer(row + 2 * j - 2).loadUnaligned(as: SIMD16<Float>.self)
+            let at = UnsafeRawPointer(row + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+            let first = Indices(repeating: Int32(a * w + 2 * j - 1)) &+ lanes
+            func consider(_ value: Lanes.Vector, _ index: Indices) {
+                let take = (value .> best) .| (value .!= value)
+                best.replace(with: value, where: take)
+                winner.replace(with: index, where: take)
+            }
+            consider(before.oddHalf, first)
+            consider(at.evenHalf, first &+ 1)
+            consider(at.oddHalf, first &+ 2)
+        }
+        Lanes.store(best, target, 0)
+        UnsafeMutableRawPointer(indices).storeBytes(of: winner, as: Indices.self)
     }
 
     /// Differentiates the max: each dy goes to the input that won its window (dx overwritten).

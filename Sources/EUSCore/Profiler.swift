@@ -23,8 +23,10 @@ public enum Profiler {
         calls = [:]
     }
 
+    public typealias Row = (key: String, seconds: Double, calls: Int)
+
     /// (key, seconds, calls), largest first.
-    public static var report: [(key: String, seconds: Double, calls: Int)] {
+    public static var report: [Row] {
         totals.map { ($0.key, $0.value, calls[$0.key] ?? 0) }.sorted { $0.seconds > $1.seconds }
     }
 }

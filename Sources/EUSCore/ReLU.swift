@@ -53,6 +53,13 @@ public enum Lanes {
         UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vector.self)
     }
 
+    /// The lane-wise maximum. Spelled with a comparison because the standard library's
+    /// generic `pointwiseMax` is not inlined and costs a call per vector.
+    @inline(__always)
+    public static func maximum(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: a .< b)
+    }
+
     /// Calls `vector(i)` for i = start, start+8, ... while eight elements remain, then
     /// `scalar(i)` for the rest of `range`.
     @inline(__always)

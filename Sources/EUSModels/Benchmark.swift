@@ -20,6 +20,9 @@ public enum Benchmark {
         public var inferGFLOPS: Double
         /// The process's peak resident set size (MiB).
         public var peakRSSMiB: Double
+        /// Per-layer-kind times of the timed training steps and eval forwards, when profiled.
+        public var trainProfile: [Profiler.Row] = []
+        public var inferProfile: [Profiler.Row] = []
 
         public var jsonLine: String {
             func number(_ value: Double) -> String { String(format: "%.3f", value) }
@@ -56,8 +59,13 @@ public enum Benchmark {
         Profiler.isEnabled = profile
         let train = seconds { for _ in 0..<steps { trainStep() } }
         Profiler.isEnabled = false
+        let trainProfile = Profiler.report
         _ = model.forward(input, mode: .eval)
+        Profiler.reset()
+        Profiler.isEnabled = profile
         let infer = seconds { for _ in 0..<steps { _ = model.forward(input, mode: .eval) } }
+        Profiler.isEnabled = false
+        let inferProfile = Profiler.report
 
         let images = Double(steps * batchSize)
         let flops = model.flops(imageSize: imageSize)
@@ -65,7 +73,8 @@ public enum Benchmark {
             architecture: depth.architecture, imageSize: imageSize, batchSize: batchSize, threads: threads,
             trainImagesPerSecond: images / train, inferImagesPerSecond: images / infer,
             trainGFLOPS: 3 * flops * images / train / 1e9, inferGFLOPS: flops * images / infer / 1e9,
-            peakRSSMiB: peakResidentMiB())
+            peakRSSMiB: peakResidentMiB(), trainProfile: profile ? trainProfile : [],
+            inferProfile: profile ? inferProfile : [])
     }
 
     private static func seconds(_ body: () -> Void) -> Double {
@@ -81,11 +90,10 @@ public enum Benchmark {
         return Double(usage.ru_maxrss) / 1024
     }
 
-    /// The profile of the timed training steps, one line per layer kind, per step.
-    public static func profileTable(steps: Int) -> String {
-        let rows = Profiler.report
+    /// A profile as a table, one line per layer kind, per step.
+    public static func profileTable(_ rows: [Profiler.Row], steps: Int, title: String) -> String {
         let total = rows.filter { !$0.key.contains(":") }.reduce(0) { $0 + $1.seconds }
-        var lines = ["layer kind                  ms/step   share  calls/step",
+        var lines = [title, "layer kind                  ms/step   share  calls/step",
                      "(\"conv ...: part\" rows are parts of the conv rows, timed on the first thread)"]
         for row in rows.sorted(by: { ($0.key.split(separator: ":")[0], $0.seconds) > ($1.key.split(separator: ":")[0], $1.seconds) }) {
             let name = row.key.padding(toLength: 26, withPad: " ", startingAt: 0)

@@ -32,7 +32,9 @@ final class ConvBatchNorm {
     /// The output of the last forward (BN's in train mode, the folded convolution's in eval).
     var output: Tensor { lastModeWasTrain ? norm.output : conv.output }
 
-    func forward(_ x: Tensor, mode: ResNet.Mode) -> Tensor {
+    /// `differentiable: false` (eval mode only) lets the convolution take its faster
+    /// inference path; see `Conv2D.forward`.
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true) -> Tensor {
         lastModeWasTrain = mode == .train
         switch mode {
         case .train:
@@ -40,7 +42,8 @@ final class ConvBatchNorm {
             return norm.forward(conv.forward(x), training: true, rectify: rectified)
         case .eval:
             if foldedWeight == nil { fold() }
-            return conv.forward(x, weight: foldedWeight, bias: foldedBias, rectify: rectified)
+            return conv.forward(x, weight: foldedWeight, bias: foldedBias, rectify: rectified,
+                                differentiable: differentiable)
         }
     }
 

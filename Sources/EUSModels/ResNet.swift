@@ -95,21 +95,26 @@ public final class ResNet {
     // MARK: - Forward and backward
 
     /// The logits (N, numClasses) for images (N, 3, H, W). The result is a fresh tensor.
+    ///
+    /// An eval-mode call is a prediction: nothing differentiates it, so its 3x3 convolutions
+    /// may take the Winograd path (`Conv2D.forward`). Grad-CAM's forward, which is
+    /// differentiated, is `forward(_:capturingBlock:)`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        forward(input, mode: mode, capturing: nil)
+        forward(input, mode: mode, capturing: nil, differentiable: mode == .train)
         return fc.output.copy()
     }
 
     /// Runs the network; returns the output of the block at `capturing` (the live buffer).
     @discardableResult
-    func forward(_ input: Tensor, mode: Mode, capturing captured: Int?) -> Tensor? {
+    func forward(_ input: Tensor, mode: Mode, capturing captured: Int?, differentiable: Bool = true) -> Tensor? {
         precondition(input.shape.count == 4 && input.shape[1] == 3,
                      "ResNet: expected images (N, 3, H, W), got \(input.shape)")
         lastMode = mode
-        var h = maxPool.forward(stem.forward(input, mode: mode))   // conv1, bn1, relu, maxpool
+        // conv1, bn1, relu, maxpool
+        var h = maxPool.forward(stem.forward(input, mode: mode, differentiable: differentiable))
         var capturedOutput: Tensor?
         for (index, block) in blocks.enumerated() {
-            h = block.forward(h, mode: mode)
+            h = block.forward(h, mode: mode, differentiable: differentiable)
             if index == captured { capturedOutput = h }
         }
         fc.forward(averagePool.forward(h))

@@ -46,11 +46,13 @@ final class ResidualBlock {
     /// Every unit in torchvision's registration order (conv1, bn1, ..., downsample).
     var allUnits: [ConvBatchNorm] { units + (downsample.map { [$0] } ?? []) }
 
-    func forward(_ x: Tensor, mode: ResNet.Mode) -> Tensor {
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true) -> Tensor {
         // x: (N, C, H, W), y: (N, OC, H/s, W/s)
         var h = x
-        for unit in units { h = unit.forward(h, mode: mode) }   // ReLU fused into all but the last
-        let shortcut = downsample?.forward(x, mode: mode) ?? x
+        for unit in units {   // ReLU fused into all but the last
+            h = unit.forward(h, mode: mode, differentiable: differentiable)
+        }
+        let shortcut = downsample?.forward(x, mode: mode, differentiable: differentiable) ?? x
         precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
         output.resize(to: h.shape)
         let (y, a, b) = (output.data, h.data, shortcut.data)

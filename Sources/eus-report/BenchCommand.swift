@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
             convolutions and fc) times images per second, and 3x that for training. \
             peak_rss_mib is the process's peak resident memory. Run a release build \
             (swift build -c release) for meaningful numbers. --profile prints wall time per \
-            layer kind of one training step on stderr.
+            layer kind of a training step and of an eval forward on stderr.
             """
     )
 
@@ -37,7 +37,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for the GEMMs and the element-wise loops.")
     var threads = 2
 
-    @Flag(help: "Print a per-layer-kind time profile of a training step on stderr.")
+    @Flag(help: "Print per-layer-kind time profiles of a training step and an eval forward on stderr.")
     var profile = false
 
     func validate() throws {
@@ -54,7 +54,9 @@ struct BenchCommand: ParsableCommand {
         let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
                                    batchSize: batchSize, steps: steps, threads: threads, profile: profile)
         if profile {
-            FileHandle.standardError.write(Data((Benchmark.profileTable(steps: steps) + "\n").utf8))
+            let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),
+                          Benchmark.profileTable(result.inferProfile, steps: steps, title: "Eval forward")]
+            FileHandle.standardError.write(Data((tables.joined(separator: "\n\n") + "\n").utf8))
         }
         print(result.jsonLine)
     }

@@ -10,13 +10,18 @@ final class ResNetParityTests: XCTestCase {
             let model = try Fixture.network(architecture)
             let io = try Fixture.io(architecture)
             let input = io["input"]!.tensor!
+            // The prediction forward (Winograd 3x3 convolutions) and the differentiable one
+            // that Grad-CAM runs (im2col) both match.
             let logits = model.forward(input, mode: .eval)
             let expected = io["eval_logits"]!.floats!
             let diff = maxAbsDifference(logits.scalars, expected)
+            print("\(architecture) eval logits maxdiff \(diff) (prediction forward)")
             XCTAssertLessThanOrEqual(diff, 1e-4, "\(architecture) eval logits maxdiff \(diff); \(describeFirst(logits.scalars, expected))")
 
             let (captured, layer4) = model.forward(input, capturingBlock: "layer4")
-            XCTAssertEqual(captured.scalars, logits.scalars)
+            let capturedDiff = maxAbsDifference(captured.scalars, expected)
+            print("\(architecture) eval logits maxdiff \(capturedDiff) (differentiable forward)")
+            XCTAssertLessThanOrEqual(capturedDiff, 1e-4, "\(architecture) differentiable eval logits maxdiff \(capturedDiff)")
             let reference = io["eval_layer4"]!
             XCTAssertEqual(layer4.shape, reference.shape)
             let scale = reference.floats!.reduce(0) { max($0, abs($1)) }

@@ -1,0 +1,66 @@
+/// The Winograd path of `Conv2D`: forwards that no backward follows, of 3x3 convolutions with
+/// stride 1 and padding 1 on a batch of at least `Parallel.threadCount` images (see `Winograd`
+/// for the algorithm, and `Conv2D.forward` for why only these).
+extension Conv2D {
+    /// Group images until a Winograd GEMM has this many tile columns: one image of layer1 to
+    /// layer3 at 224 px, all of a thread's images at layer4. Small groups keep a group's
+    /// transformed input and products near the cache.
+    static let winogradColumns = 64
+
+    func takesWinogradPath(_ plan: Plan) -> Bool {
+        kernelSize == 3 && stride == 1 && padding == 1 && plan.byImage
+    }
+
+    /// y (N, OC, H, W) <- max(conv(x, w) + b, floor) with w (OC, C, 3, 3).
+    func winogradForward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, floor: Float, images: Int, _ plan: Plan) {
+        let kernels = workspace.winogradKernels
+        kernels.resize(to: [36 * outputChannels * inputChannels])
+        timed("conv forward: winograd kernels", 0) {
+            Winograd.transformKernels(kernels.data, w, outputs: outputChannels, inputs: inputChannels)
+        }
+        winogradConvolve(y, x, kernels.data, inputs: inputChannels, outputs: outputChannels, images: images,
+                         Winograd.Tiling(height: plan.height, width: plan.width), bias: bias, floor: floor)
+    }
+
+    /// target (N, outputs, H, W) <- max(convolution of source (N, inputs, H, W) with the
+    /// transformed kernels u (36, outputs, inputs), + bias, floor). Each thread takes a
+    /// contiguous share of the images and runs, per group of images: the input transform, 36
+    /// single-threaded GEMMs, the output transform.
+    private func winogradConvolve(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
+                                  _ u: UnsafePointer<Float>, inputs: Int, outputs: Int, images: Int,
+                                  _ tiling: Winograd.Tiling, bias: UnsafePointer<Float>?, floor: Float) {
+        let tiles = tiling.tiles, plane = tiling.height * tiling.width
+        let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
+        let group = max(1, min(perThread, (Conv2D.winogradColumns + tiles - 1) / tiles))
+        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * group * tiles,
+                                  products: 36 * outputs * group * tiles + 8, scratch: tiling.scratchCount)
+        Parallel.forChunks(images) { chunk, range in
+            let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
+            let scratch = workspace.winogradScratch[chunk].data
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(group, range.upperBound - first), columns = count * tiles
+                timed("conv forward: winograd input", chunk) {
+                    for j in 0..<count {
+                        Winograd.transformInput(v, column: j * tiles, ldv: columns, source + (first + j) * inputs * plane,
+                                                channels: inputs, tiling, scratch: scratch)
+                    }
+                }
+                timed("conv forward: winograd gemm", chunk) {
+                    for position in 0..<36 {
+                        GEMM.multiply(m + position * outputs * columns, u + position * outputs * inputs,
+                                      v + position * inputs * columns, m: outputs, n: columns, k: inputs)
+                    }
+                }
+                timed("conv forward: winograd output", chunk) {
+                    for j in 0..<count {
+                        Winograd.transformOutput(target + (first + j) * outputs * plane, m, column: j * tiles, ldm: columns,
+                                                 outputs: outputs, tiling, bias: bias, floor: floor, scratch: scratch)
+                    }
+                }
+                first += count
+            }
+        }
+    }
+}

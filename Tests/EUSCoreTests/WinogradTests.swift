@@ -1,0 +1,88 @@
+import EUSSupport
+import Foundation
+import XCTest
+@testable import EUSCore
+
+/// Winograd F(4x4, 3x3), the inference path of 3x3 convolutions, against the defining sum in
+/// Double and against im2col, on planes that do and do not divide into 4x4 tiles and on tile
+/// rows longer than one 8-lane block.
+///
+/// Tolerance: the transforms scale by up to 25 on the way in and 8 on the way out, so the
+/// float32 rounding is about 20x im2col's (measured: 0.3-3.4e-6 relative to max |y| for
+/// C = 5, against 0.5-2.5e-7 for im2col). 2e-5 leaves room; a wrong tap, phase, crop or
+/// bias is an O(1) error.
+final class WinogradTests: XCTestCase {
+    private var random = SeededRandom(seed: 7)
+
+    override func tearDown() {
+        Parallel.threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    private func randomTensor(_ shape: [Int]) -> Tensor {
+        let t = Tensor(shape: shape)
+        for i in 0..<t.count { t[i] = random.normal() }
+        return t
+    }
+
+    private func randomConvolution(inputs: Int, outputs: Int, bias: Bool = false) -> Conv2D {
+        let conv = Conv2D(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, stride: 1, padding: 1, bias: bias)
+        for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
+        if let b = conv.bias { for i in 0..<b.value.count { b.value[i] = random.normal() } }
+        return conv
+    }
+
+    /// y[n, o, i, j] = b[o] + sum_{c, p, q} w[o, c, p, q] * x[n, c, i - 1 + p, j - 1 + q], in Double.
+    private func directConvolution(_ x: Tensor, _ conv: Conv2D) -> [Double] {
+        let w = conv.weight.value
+        let (n, c, h, wd, oc) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        var y = [Double](repeating: 0, count: n * oc * h * wd)
+        for b in 0..<n { for o in 0..<oc { for i in 0..<h { for j in 0..<wd {
+            var sum = Double(conv.bias?.value[o] ?? 0)
+            for k in 0..<c { for p in 0..<3 { for q in 0..<3 {
+                let (r, s) = (i - 1 + p, j - 1 + q)
+                if r >= 0 && r < h && s >= 0 && s < wd {
+                    sum += Double(w[((o * c + k) * 3 + p) * 3 + q]) * Double(x[((b * c + k) * h + r) * wd + s])
+                }
+            } } }
+            y[((b * oc + o) * h + i) * wd + j] = sum
+        } } } }
+        return y
+    }
+
+    private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
+        let scale = b.reduce(0) { max($0, abs($1)) }
+        return zip(a, b).reduce(0) { max($0, abs(Double($1.0) - $1.1)) } / scale
+    }
+
+    func testInferenceForwardMatchesDirectSum() {
+        Parallel.threadCount = 2
+        for (h, w) in [(8, 8), (9, 7), (1, 1), (5, 13), (14, 14), (37, 36), (6, 70)] {
+            let conv = randomConvolution(inputs: 5, outputs: 6, bias: true)
+            let x = randomTensor([3, 5, h, w])
+            let y = conv.forward(x, differentiable: false).scalars
+            let error = relativeError(y, directConvolution(x, conv))
+            XCTAssertLessThan(error, 2e-5, "\(h)x\(w): relative error \(error)")
+        }
+    }
+
+    /// The inference path against im2col (the differentiable path), with the fused ReLU.
+    func testInferenceAndDifferentiableForwardsAgree() {
+        Parallel.threadCount = 2
+        let conv = randomConvolution(inputs: 7, outputs: 4)
+        let x = randomTensor([4, 7, 10, 9])
+        let fast = conv.forward(x, rectify: true, differentiable: false).scalars
+        let precise = conv.forward(x, rectify: true).scalars
+        XCTAssertEqual(fast.min(), 0)
+        let error = relativeError(fast, precise.map(Double.init))
+        XCTAssertLessThan(error, 2e-5, "relative error \(error)")
+        XCTAssertGreaterThan(error, 0, "both forwards took the same path")
+    }
+
+    /// A single image splits its GEMM by rows and stays on im2col; only a batch takes Winograd.
+    func testSingleImageUsesIm2col() {
+        Parallel.threadCount = 2
+        let conv = randomConvolution(inputs: 3, outputs: 3)
+        let x = randomTensor([1, 3, 8, 8])
+        XCTAssertEqual(conv.forward(x, differentiable: false).scalars, conv.forward(x).scalars)
+    }
+}
