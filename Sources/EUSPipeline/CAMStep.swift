@@ -14,13 +14,10 @@ enum CAMStep {
         return target
     }
 
-    /// Computes the maps of the batch `input` (N = `items.count`), writes `<case_id>.npy` and
-    /// `<case_id>.png` into `directory`, and fills in the localisation scores where a mask exists.
-    static func explain(_ predictions: inout [CasePrediction], items: [Case], input: [Float], logits: [Float],
-                        dataset: Dataset, network: Network, imageSize: Int, settings: CAMSettings,
-                        directory: URL) throws {
-        let maps = try network.camMaps(input: input, count: items.count, imageSize: imageSize, settings: settings,
-                                       positiveIndex: dataset.positiveIndex)
+    /// Writes the maps of a batch (one per item) as `<case_id>.npy` and `<case_id>.png` into
+    /// `directory`, and fills in the localisation scores where a mask exists.
+    static func write(_ maps: [CAMMap], into predictions: inout [CasePrediction], items: [Case],
+                      dataset: Dataset, settings: CAMSettings, directory: URL) throws {
         for (i, item) in items.enumerated() {
             let image = try ImageDecoder.decode(item.path).rgbImage()
             try CAMExport.write(map: maps[i], image: image, caseID: item.id, directory: directory,

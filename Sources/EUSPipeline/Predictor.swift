@@ -1,6 +1,7 @@
 import Foundation
 import EUSSupport
 import EUSData
+import EUSGradCAM
 
 /// `eus-report predict`: one model's predictions (and optionally Grad-CAM maps) as a CSV.
 public struct PredictionJob: Sendable {
@@ -95,13 +96,20 @@ public enum Predictor {
         for start in stride(from: 0, to: cases.count, by: batchSize) {
             let items = Array(cases[start ..< min(start + batchSize, cases.count)])
             let input = try dataset.batch(items, imageSize: imageSize)
-            let logits = network.evalLogits(input: input, count: items.count, imageSize: imageSize)
+            // With Grad-CAM the logits come from its (differentiable) forward, so that the
+            // explained class and the prediction agree; without, from the faster prediction
+            // forward. The two agree to about 1e-6 (see Conv2D.forward).
+            var maps: [CAMMap]?
+            if let cam, camDirectory != nil {
+                maps = try network.camMaps(input: input, count: items.count, imageSize: imageSize, settings: cam,
+                                           positiveIndex: dataset.positiveIndex)
+            }
+            let logits = maps?.flatMap(\.logits) ?? network.evalLogits(input: input, count: items.count, imageSize: imageSize)
             var batch = items.enumerated().map { i, item in
                 prediction(item, logits: Array(logits[2 * i ..< 2 * i + 2]), dataset: dataset)
             }
-            if let cam, let camDirectory {
-                try CAMStep.explain(&batch, items: items, input: input, logits: logits, dataset: dataset,
-                                    network: network, imageSize: imageSize, settings: cam, directory: camDirectory)
+            if let maps, let cam, let camDirectory {
+                try CAMStep.write(maps, into: &batch, items: items, dataset: dataset, settings: cam, directory: camDirectory)
             }
             results += batch
             progress.advance(by: items.count)
