@@ -33,29 +33,33 @@ extension Conv2D {
         let tiles = tiling.tiles, plane = tiling.height * tiling.width
         let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
         let group = max(1, min(perThread, (Conv2D.winogradColumns + tiles - 1) / tiles))
-        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * group * tiles,
-                                  products: 36 * outputs * group * tiles + 8, scratch: tiling.scratchCount)
+        // Rows of V and M run `Winograd.overhang` floats past the group's tiles, where the
+        // transforms' last eight-tile block may spill.
+        let maximumStride = group * tiles + Winograd.overhang
+        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * maximumStride,
+                                  products: 36 * outputs * maximumStride, scratch: tiling.scratchCount)
         Parallel.forChunks(images) { chunk, range in
             let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
             let scratch = workspace.winogradScratch[chunk].data
             var first = range.lowerBound
             while first < range.upperBound {
                 let count = min(group, range.upperBound - first), columns = count * tiles
+                let ld = columns + Winograd.overhang
                 timed("conv forward: winograd input", chunk) {
                     for j in 0..<count {
-                        Winograd.transformInput(v, column: j * tiles, ldv: columns, source + (first + j) * inputs * plane,
+                        Winograd.transformInput(v, column: j * tiles, ldv: ld, source + (first + j) * inputs * plane,
                                                 channels: inputs, tiling, scratch: scratch)
                     }
                 }
                 timed("conv forward: winograd gemm", chunk) {
                     for position in 0..<36 {
-                        GEMM.multiply(m + position * outputs * columns, u + position * outputs * inputs,
-                                      v + position * inputs * columns, m: outputs, n: columns, k: inputs)
+                        GEMM.multiply(m + position * outputs * ld, u + position * outputs * inputs,
+                                      v + position * inputs * ld, m: outputs, n: columns, k: inputs, ldb: ld, ldc: ld)
                     }
                 }
                 timed("conv forward: winograd output", chunk) {
                     for j in 0..<count {
-                        Winograd.transformOutput(target + (first + j) * outputs * plane, m, column: j * tiles, ldm: columns,
+                        Winograd.transformOutput(target + (first + j) * outputs * plane, m, column: j * tiles, ldm: ld,
                                                  outputs: outputs, tiling, bias: bias, floor: floor, scratch: scratch)
                     }
                 }

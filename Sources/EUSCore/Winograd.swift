@@ -27,6 +27,11 @@ public enum Winograd {
     /// Output tile edge (m) and transformed window edge (m + r - 1).
     static let tile = 4, window = 6
 
+    /// Floats past its last tile that a row of V or M must have: the transforms work in
+    /// whole blocks of eight tiles, and a block's spare lanes spill there (or onto tiles that
+    /// are written later).
+    static let overhang = 8
+
     /// The tiling of one image: a (height, width) plane in tilesY x tilesX tiles of 4x4,
     /// processed eight tiles of a tile row at a time.
     struct Tiling {
@@ -129,7 +134,10 @@ public enum Winograd {
     /// image x (C, H, W) with zero padding 1.
     ///
     /// Each channel is copied into a zero-rimmed plane; eight windows side by side then load
-    /// as two 32-float runs per window row, split into the six taps by even/odd halves.
+    /// as two 32-float runs per window row, split into the six taps by even/odd halves. Every
+    /// store is a whole eight-lane block: where a tile row ends inside one, the spare lanes
+    /// land on the next tile row (written after) or, for the last, in the row's `overhang`.
+    /// Images of a group must therefore be transformed in column order.
     static func transformInput(_ v: UnsafeMutablePointer<Float>, column: Int, ldv: Int,
                                _ x: UnsafePointer<Float>, channels: Int, _ tiling: Tiling,
                                scratch plane: UnsafeMutablePointer<Float>) {
@@ -151,19 +159,18 @@ public enum Winograd {
                                               b.evenHalf.evenHalf, b.oddHalf.evenHalf)
                             (rows[6 * i], rows[6 * i + 1], rows[6 * i + 2], rows[6 * i + 3], rows[6 * i + 4], rows[6 * i + 5]) = t
                         }
-                        let count = min(8, tiling.tilesX - tx)
                         let target = v + c * ldv + column + ty * tiling.tilesX + tx
                         let positionStride = channels * ldv
                         for l in 0..<6 {
                             let (v0, v1, v2, v3, v4, v5) = inputRows(rows[l], rows[6 + l], rows[12 + l],
                                                                      rows[18 + l], rows[24 + l], rows[30 + l])
                             let column = target + l * positionStride
-                            store(v0, column, count: count)
-                            store(v1, column + 6 * positionStride, count: count)
-                            store(v2, column + 12 * positionStride, count: count)
-                            store(v3, column + 18 * positionStride, count: count)
-                            store(v4, column + 24 * positionStride, count: count)
-                            store(v5, column + 30 * positionStride, count: count)
+                            store(v0, column)
+                            store(v1, column + 6 * positionStride)
+                            store(v2, column + 12 * positionStride)
+                            store(v3, column + 18 * positionStride)
+                            store(v4, column + 24 * positionStride)
+                            store(v5, column + 30 * positionStride)
                         }
                         tx += 8
                     }
@@ -175,8 +182,8 @@ public enum Winograd {
     // MARK: Output
 
     /// Image y (OC, H, W) <- A^T m A for every tile, then + bias[o] and max(., floor), with
-    /// m taken from columns column ..< column + T of M (36, OC, ldm), which must be readable
-    /// 8 floats past its end. Tiles hanging over the bottom or right edge are cropped.
+    /// m taken from columns column ..< column + T of M (36, OC, ldm), whose rows have their
+    /// `overhang`. Tiles hanging over the bottom or right edge are cropped.
     static func transformOutput(_ y: UnsafeMutablePointer<Float>, _ m: UnsafePointer<Float>, column: Int, ldm: Int,
                                 outputs: Int, _ tiling: Tiling, bias: UnsafePointer<Float>?, floor: Float,
                                 scratch plane: UnsafeMutablePointer<Float>) {
@@ -238,6 +245,11 @@ public enum Winograd {
     @inline(__always)
     private static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
+    }
+
+    @inline(__always)
+    private static func store(_ value: Vector, _ target: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(target).storeBytes(of: value, as: Vector.self)
     }
 
     /// The first `count` lanes of `value` to target[0..<count].
