@@ -1,9 +1,12 @@
-"""How reproducible are the shared ResNet fixtures' train-mode gradients and SGD losses?
+"""How reproducible are the shared ResNet fixtures' train-mode gradients, SGD losses and raw
+Grad-CAM maps?
 
 Recomputes them with PyTorch itself in float32 and in float64 from the fixture's weights and
 input, and reports (1) ReLU decisions that differ between float32 and float64, (2) each
 precision's worst gradient error against the fixture in units of the parity tolerance
-(1e-3 * max|ref| + 1e-7), and (3) the SGD trajectory (lr 0.05, momentum 0.9, weight decay 1e-4).
+(1e-3 * max|ref| + 1e-7), (3) the SGD trajectory (lr 0.05, momentum 0.9, weight decay 1e-4),
+and (4) the raw Grad-CAM map at layer4[-1] for class 1 in eval mode, relu(sum_k mean(dy/dA_k)
+A_k), as its max difference from the fixture's `gradcam_raw_class1` in units of max|ref|.
 
 Usage: python check_fixture_conditioning.py FIXTURE_DIR   (holding resnet34/resnet50 .safetensors)
 """
@@ -57,3 +60,16 @@ for kind, block in [("resnet34", BasicBlock), ("resnet50", Bottleneck)]:
                      (1e-3 * io["grad." + k].double().abs().max() + 1e-7)).item() for k in grads[dtype])
         print(f"  {dtype}: worst gradient error = {worst:.2f} x tolerance; SGD losses {[round(x, 5) for x in losses[dtype]]}")
     print(f"  fixture sgd_losses {[round(x, 5) for x in io['sgd_losses'].tolist()]}")
+
+    for dtype in [torch.float32, torch.float64]:
+        m = NarrowResNet(block, [3, 4, 6, 3], W); m.load_state_dict(sd); m.to(dtype); m.eval()
+        kept = {}
+        def keep(module, inputs, output):
+            kept["A"] = output
+            output.register_hook(lambda g: kept.__setitem__("dA", g))
+        m.layer4[-1].register_forward_hook(keep)
+        m(io["input"].to(dtype))[:, 1].sum().backward()
+        weights = kept["dA"].mean(dim=(2, 3), keepdim=True)
+        raw = torch.relu((weights * kept["A"]).sum(1)).detach().double().flatten()
+        ref = io["gradcam_raw_class1"].double().flatten()
+        print(f"  {dtype}: raw Grad-CAM max|diff| = {((raw - ref).abs().max() / ref.abs().max()).item():.2e} x max|ref|")
