@@ -8,14 +8,18 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure training and inference speed of a ResNet on random images.",
         discussion: """
             Builds a 2-class network, then times --steps training steps (forward, backward and \
-            an SGD step in train mode) and --steps eval-mode forwards, each after one warm-up \
-            step, on seeded random images. Prints one JSON line:
+            an SGD step in train mode; convolutions by im2col + sgemm) and --steps eval-mode \
+            forwards as predict runs them (BatchNorm folded; 3x3 convolutions by Winograd \
+            F(4x4, 3x3)), each after one warm-up step, on seeded random images. Prints one \
+            JSON line:
 
               arch, image_size, batch_size, threads, train_img_s, infer_img_s,
               gflops_train, gflops_infer, peak_rss_mib
 
             gflops_* are achieved GFLOP/s: forward FLOPs per image (2 per multiply-add of the \
-            convolutions and fc) times images per second, and 3x that for training. \
+            convolutions and fc, as a direct convolution does them) times images per second, \
+            and 3x that for training; Winograd does fewer, so gflops_infer can exceed the \
+            machine's peak. \
             peak_rss_mib is the process's peak resident memory. Run a release build \
             (swift build -c release) for meaningful numbers. --profile prints wall time per \
             layer kind of a training step and of an eval forward on stderr.
