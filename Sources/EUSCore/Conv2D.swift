@@ -97,6 +97,11 @@ public final class Conv2D {
         prepareWorkspace(plan, weightGradient: false)
         Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
             plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                if plan.blocksColumns {
+                    im2colForwardInBlocks(y + first * plan.outputPlane, x.data + first * plan.inputPlane, weights,
+                                          plan, scratch: chunk)
+                    return
+                }
                 let width = count * plan.columns
                 let col = timed("conv forward: im2col", chunk) {
                     gatherColumns(x, first: first, count: count, plan, scratch: chunk)
@@ -118,8 +123,35 @@ public final class Conv2D {
         }
     }
 
+    /// y (OC, OH*OW) of one image <- w * col(x), lowered and multiplied `blockColumns` output
+    /// positions at a time, so that the GEMM reads each block of col from cache right after
+    /// im2col wrote it. Every output is the same dot product over the same rows as without
+    /// blocks, so the result is bit-identical.
+    private func im2colForwardInBlocks(_ y: UnsafeMutablePointer<Float>, _ image: UnsafePointer<Float>,
+                                       _ weights: UnsafePointer<Float>, _ plan: Plan, scratch chunk: Int) {
+        let col = workspace.columns[chunk].data
+        var start = 0
+        while start < plan.columns {
+            let width = min(Conv2D.blockColumns, plan.columns - start)
+            timed("conv forward: im2col", chunk) {
+                Im2Col.lower(col, image, channels: plan.channels, height: plan.height, width: plan.width,
+                             kernel: plan.kernel, stride: plan.stride, padding: plan.padding,
+                             positions: start..<(start + width), parallel: false)
+            }
+            timed("conv forward: gemm", chunk) {
+                GEMM.multiply(y + start, weights, col, m: outputChannels, n: width, k: plan.rows, ldc: plan.columns)
+            }
+            start += width
+        }
+    }
+
     /// Aim for GEMMs with at least this many columns by grouping images.
     static let groupColumns = 384
+
+    /// Output positions per block where the forward lowers an image in blocks: 256 columns of
+    /// up to 1152 rows (layer1 and layer2 of a ResNet) keep a block of col within a core's
+    /// L2 cache, where the whole matrix (up to 7 MB at 224 px) would not fit.
+    static let blockColumns = 256
 
     /// How one call splits its batch: sizes of one image's product and the grouping.
     struct Plan {
@@ -130,6 +162,8 @@ public final class Conv2D {
         let byImage: Bool
         /// Images per GEMM.
         let group: Int
+        /// Whether the forward lowers and multiplies each image in blocks of columns.
+        let blocksColumns: Bool
 
         init(conv: Conv2D, images: Int, height: Int, width: Int) {
             let (oh, ow) = (conv.outputSize(height), conv.outputSize(width))
@@ -143,6 +177,7 @@ public final class Conv2D {
             byImage = images >= Parallel.threadCount
             let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
             group = byImage ? max(1, min(perThread, (Conv2D.groupColumns + columns - 1) / columns)) : 1
+            blocksColumns = byImage && !pointwise && group == 1 && columns >= 2 * Conv2D.blockColumns && rows <= 1152
         }
 
         /// Calls `body(first, count)` for consecutive groups of images in `range` (all images
@@ -395,34 +430,44 @@ public final class ConvolutionWorkspace {
 enum Im2Col {
     /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0. Rows of col are
     /// `leadingDimension` apart (default OH*OW; larger when images sit side by side).
+    /// `positions` restricts col to those output positions (flat i*OW + j), one block of
+    /// columns: column 0 is then position positions.lowerBound.
     static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
                       channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
-                      leadingDimension: Int? = nil, parallel: Bool = true) {
+                      leadingDimension: Int? = nil, positions: Range<Int>? = nil, parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
         let rows = channels * kernel * kernel
-        let ld = leadingDimension ?? oh * ow
-        Parallel.forRanges(rows, costPerItem: parallel ? oh * ow : 0) { range in
+        let positions = positions ?? 0..<(oh * ow)
+        let ld = leadingDimension ?? positions.count
+        Parallel.forRanges(rows, costPerItem: parallel ? positions.count : 0) { range in
             for row in range {
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
                 let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 let plane = x + c * height * width
                 var target = col + row * ld
-                for i in 0..<oh {
+                var position = positions.lowerBound
+                while position < positions.upperBound {
+                    // Output row i, columns j0..<j1 of it.
+                    let (i, j0) = (position / ow, position % ow)
+                    let j1 = min(ow, j0 + positions.upperBound - position)
                     let ih = i * stride - padding + p
                     if ih < 0 || ih >= height || first >= last {
-                        target.update(repeating: 0, count: ow)
+                        target.update(repeating: 0, count: j1 - j0)
                     } else {
-                        if first > 0 { target.update(repeating: 0, count: first) }
-                        let source = plane + ih * width + first * stride + q - padding
+                        // Zeros left of `first`, taps from first..<last, zeros from `last`.
+                        let a = min(max(j0, first), j1), b = max(min(j1, last), a)
+                        if a > j0 { target.update(repeating: 0, count: a - j0) }
+                        let source = plane + ih * width + a * stride + q - padding
                         if stride == 1 {
-                            (target + first).update(from: source, count: last - first)
+                            (target + a - j0).update(from: source, count: b - a)
                         } else {
-                            for j in 0..<(last - first) { target[first + j] = source[j * stride] }
+                            for j in 0..<(b - a) { target[a - j0 + j] = source[j * stride] }
                         }
-                        if last < ow { (target + last).update(repeating: 0, count: ow - last) }
+                        if j1 > b { (target + b - j0).update(repeating: 0, count: j1 - b) }
                     }
-                    target += ow
+                    target += j1 - j0
+                    position += j1 - j0
                 }
             }
         }

@@ -252,6 +252,29 @@ final class FiniteDifferenceTests: XCTestCase {
         }
     }
 
+    /// Images with many output positions are lowered and multiplied in blocks of columns
+    /// (`Conv2D.blockColumns`); each output is the same dot product as in one product over the
+    /// whole im2col matrix, so the two agree to the bit.
+    func testBlockedForwardIsBitIdenticalToOneProduct() {
+        Parallel.threadCount = 2
+        for (k, s, p, size) in [(3, 1, 1, 27), (7, 2, 3, 61), (3, 2, 1, 50)] {
+            let conv = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: k, stride: s, padding: p)
+            for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
+            let batch = randomTensor([2, 3, size, size])
+            let positions = conv.outputSize(size) * conv.outputSize(size)
+            XCTAssertGreaterThanOrEqual(positions, 2 * Conv2D.blockColumns, "k\(k) s\(s): too small to be lowered in blocks")
+            let y = conv.forward(batch).scalars
+            let rows = 3 * k * k, plane = batch.count / 2
+            var col = [Float](repeating: 0, count: rows * positions), expected = [Float](repeating: 0, count: 5 * positions)
+            for n in 0..<2 {
+                Im2Col.lower(&col, batch.data + n * plane, channels: 3, height: size, width: size,
+                             kernel: k, stride: s, padding: p)
+                GEMM.multiply(&expected, conv.weight.value.data, col, m: 5, n: positions, k: rows)
+                XCTAssertEqual(Array(y[n * expected.count..<(n + 1) * expected.count]), expected, "k\(k) s\(s) image \(n)")
+            }
+        }
+    }
+
     private func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
         zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
     }
