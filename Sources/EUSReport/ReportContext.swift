@@ -189,20 +189,32 @@ public struct ReportContext {
     // MARK: - Localisation
 
     /// Per model, over the cases with a lesion mask: the mean share of Grad-CAM energy inside
-    /// the mask and the pointing-game hit rate; nil when no case has a score.
+    /// the mask and the pointing-game hit rate; nil when no case has a score. Cases with a mask
+    /// whose map is blank (zero everywhere) have no scores and are counted apart.
     public var localisationTable: ReportTable? {
+        let masked = input.cases.filter { $0.hasMask == true }
+        let knowsMasks = input.cases.contains { $0.hasMask != nil }
         let rows = models.indices.compactMap { index -> [String]? in
             let energies = input.cases.compactMap { $0.camEnergyInMask.count > index ? $0.camEnergyInMask[index] : nil }
             let hits = input.cases.compactMap { $0.camPointingHit.count > index ? $0.camPointingHit[index] : nil }
             guard !energies.isEmpty || !hits.isEmpty else { return nil }
             let mean = energies.isEmpty ? nil : energies.reduce(0, +) / Double(energies.count)
             let hitCount = hits.filter { $0 }.count
-            return [display(models[index]), "\(energies.count)", MetricsText.percent(mean),
+            let blank = masked.filter { $0.camEnergyInMask.count <= index || $0.camEnergyInMask[index] == nil }.count
+            return [display(models[index]), "\(knowsMasks ? masked.count : energies.count)",
+                    knowsMasks ? "\(blank)" : MetricsText.notAvailable, MetricsText.percent(mean),
                     hits.isEmpty ? MetricsText.notAvailable : "\(hitCount)/\(hits.count) (\(MetricsText.percent(Double(hitCount) / Double(hits.count))))"]
         }
         guard !rows.isEmpty else { return nil }
-        return ReportTable(caption: "Localisation: does the model look at the lesion?", header: ["Model", "Cases with mask", "Mean CAM energy in mask", "Pointing game hits"],
-                           rows: rows, note: "Energy in mask: the share of the Grad-CAM map's sum that falls inside the lesion mask. Pointing game: whether the map's maximum lies inside the mask.")
+        return ReportTable(
+            caption: "Localisation: does the model look at the lesion?",
+            header: ["Model", "Cases with mask", "Blank maps", "Mean CAM energy in mask", "Pointing game hits"],
+            rows: rows,
+            note: "Energy in mask: the share of the Grad-CAM map's sum that falls inside the lesion mask. "
+                + "Pointing game: whether the map's maximum lies inside the mask. Both are over the cases with a "
+                + "mask whose map is not blank. A blank map is zero everywhere: nothing in the image raised the "
+                + "explained class's logit (with the default target, the positive class, this is common for cases "
+                + "called \(input.metrics.negativeClass)), so it has no energy to share out and no maximum.")
     }
 
     // MARK: - Training

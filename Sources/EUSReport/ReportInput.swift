@@ -18,6 +18,9 @@ public struct ReportCase: Sendable {
     public var camEnergyInMask: [Double?] = []
     /// Per model: whether the Grad-CAM maximum lies inside the mask (`<model>_cam_hit`).
     public var camPointingHit: [Bool?] = []
+    /// Whether the case has a lesion mask (a non-empty `mask_path`); nil when the CSV does not
+    /// say. A case with a mask but no scores had a blank Grad-CAM map.
+    public var hasMask: Bool?
 
     /// Each model's call at `threshold`: positive when P(positive) ≥ threshold.
     public func calls(threshold: Double) -> [Bool] { probabilities.map { $0 >= threshold } }
@@ -173,12 +176,14 @@ extension ReportInput {
         let scores = metrics.models.map { model in table.models.first { $0.name == model.name }!.scores }
         let energyColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_energy") }
         let hitColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_hit") }
+        let maskColumn = csv.header.firstIndex(of: "mask_path")
         return table.caseIDs.indices.map { index in
             let row = csv.rows[index]
             let imageURL = pathColumn.flatMap { resolve(row[$0], base: base, dataRoot: dataRoot) }
             var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],
                                   isPositive: table.labels[index] == metrics.positiveClass,
                                   probabilities: scores.map { $0[index] }, imageURL: imageURL)
+            item.hasMask = maskColumn.map { !row[$0].trimmingCharacters(in: .whitespaces).isEmpty }
             item.camEnergyInMask = energyColumns.map { column in
                 column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) }.flatMap { $0.isFinite ? $0 : nil }
             }

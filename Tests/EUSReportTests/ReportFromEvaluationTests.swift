@@ -47,8 +47,12 @@ final class ReportFromEvaluationTests: XCTestCase {
         // The audit has one panel per misclassified case; the gallery one per case.
         XCTAssertEqual(html.components(separatedBy: "<article class=\"case").count - 1, 8 + 3)
         XCTAssertTrue(html.contains("stratified single hold-out"), "the split is described")
-        XCTAssertTrue(html.contains("<td class=\"num\">60.00%</td><td class=\"num\">8/8 (100.00%)</td>"), "resnet34 localisation")
-        XCTAssertTrue(html.contains("<td class=\"num\">30.00%</td><td class=\"num\">4/8 (50.00%)</td>"), "resnet50 localisation")
+        // Cases with mask, blank maps, mean energy, hits; the blank map is left out of both scores.
+        XCTAssertTrue(html.contains("<td class=\"num\">8</td><td class=\"num\">0</td><td class=\"num\">60.00%</td><td class=\"num\">8/8 (100.00%)</td>"),
+                      "resnet34 localisation")
+        XCTAssertTrue(html.contains("<td class=\"num\">8</td><td class=\"num\">1</td><td class=\"num\">30.00%</td><td class=\"num\">4/7 (57.14%)</td>"),
+                      "resnet50 localisation")
+        XCTAssertTrue(html.contains("A blank map is zero everywhere"), "blank maps are explained")
         XCTAssertTrue(html.contains(String(repeating: "ab", count: 32)), "image digests are listed")
         XCTAssertTrue(html.contains("&quot;arch&quot;: &quot;resnet34&quot;"), "configurations are shown (escaped)")
 

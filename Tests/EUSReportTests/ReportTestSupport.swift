@@ -39,7 +39,7 @@ enum ReportFixture {
             try fm.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         var writer = CSVWriter(header: ["case_id", "label", "resnet34", "resnet50", "resnet34_cam_energy", "resnet50_cam_energy",
-                                        "resnet34_cam_hit", "resnet50_cam_hit", "path"])
+                                        "resnet34_cam_hit", "resnet50_cam_hit", "path", "mask_path"])
         var hashes: [String: String] = [:]
         for label in ["GIST", "LM"] {
             for i in 0..<count {
@@ -49,8 +49,11 @@ enum ReportFixture {
                 var p50 = positive ? 0.8 - 0.04 * Double(i) : 0.2 + 0.04 * Double(i)
                 if i == 0 { p50 = 1 - p50 }
                 if positive, i == 1 { p34 = 1 - p34 }
-                // resnet34 puts 0.6 of its energy in the mask and always hits; resnet50 0.3, hitting on even cases.
-                writer.append([id, label, String(p34), String(p50), "0.6", "0.3", "1", i % 2 == 0 ? "1" : "0", "images/\(id).png"])
+                // resnet34 puts 0.6 of its energy in the mask and always hits; resnet50 0.3, hitting on
+                // even cases, except for case 3 of LM, where its map is blank (no scores).
+                let blank = !positive && i == 3
+                writer.append([id, label, String(p34), String(p50), "0.6", blank ? "" : "0.3", "1",
+                               blank ? "" : i % 2 == 0 ? "1" : "0", "images/\(id).png", "masks/\(id).png"])
                 let shade = UInt8(40 + 20 * i)
                 try PNGCodec.write(RGBImage(width: 24, height: 24, fill: (shade, shade, shade)), to: folder.appendingPathComponent("images/\(id).png"))
                 for (model, colour) in [("resnet34", (UInt8(200), UInt8(60), UInt8(20))), ("resnet50", (UInt8(30), UInt8(90), UInt8(220)))] {
