@@ -123,35 +123,9 @@ public final class Conv2D {
         }
     }
 
-    /// y (OC, OH*OW) of one image <- w * col(x), lowered and multiplied `blockColumns` output
-    /// positions at a time, so that the GEMM reads each block of col from cache right after
-    /// im2col wrote it. Every output is the same dot product over the same rows as without
-    /// blocks, so the result is bit-identical.
-    private func im2colForwardInBlocks(_ y: UnsafeMutablePointer<Float>, _ image: UnsafePointer<Float>,
-                                       _ weights: UnsafePointer<Float>, _ plan: Plan, scratch chunk: Int) {
-        let col = workspace.columns[chunk].data
-        var start = 0
-        while start < plan.columns {
-            let width = min(Conv2D.blockColumns, plan.columns - start)
-            timed("conv forward: im2col", chunk) {
-                Im2Col.lower(col, image, channels: plan.channels, height: plan.height, width: plan.width,
-                             kernel: plan.kernel, stride: plan.stride, padding: plan.padding,
-                             positions: start..<(start + width), parallel: false)
-            }
-            timed("conv forward: gemm", chunk) {
-                GEMM.multiply(y + start, weights, col, m: outputChannels, n: width, k: plan.rows, ldc: plan.columns)
-            }
-            start += width
-        }
-    }
-
     /// Aim for GEMMs with at least this many columns by grouping images.
     static let groupColumns = 384
 
-    /// Output positions per block where the forward lowers an image in blocks: 256 columns of
-    /// up to 1152 rows (layer1 and layer2 of a ResNet) keep a block of col within a core's
-    /// L2 cache, where the whole matrix (up to 7 MB at 224 px) would not fit.
-    static let blockColumns = 256
 
     /// How one call splits its batch: sizes of one image's product and the grouping.
     struct Plan {
@@ -162,7 +136,7 @@ public final class Conv2D {
         let byImage: Bool
         /// Images per GEMM.
         let group: Int
-        /// Whether the forward lowers and multiplies each image in blocks of columns.
+        /// Whether each image is lowered and multiplied in blocks (Conv2D+Blocks.swift).
         let blocksColumns: Bool
 
         init(conv: Conv2D, images: Int, height: Int, width: Int) {
@@ -287,6 +261,14 @@ public final class Conv2D {
                 // Thread 0 accumulates into the gradient itself, the others into scratch.
                 let dW = chunk == 0 ? weight.grad.data : workspace.weightGradients[chunk].data
                 plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
+                    if plan.blocksColumns {
+                        let gradient = dy.data + first * plan.outputPlane, image = x.data + first * plan.inputPlane
+                        if accumulateParameterGradients { weightGradientInBlocks(dW, gradient, image, plan, scratch: chunk) }
+                        if let dx {
+                            inputGradientInBlocks(dx.data + first * plan.inputPlane, gradient, weights, plan, scratch: chunk)
+                        }
+                        return
+                    }
                     let width = count * plan.columns
                     var gradient = dy.data + first * plan.outputPlane
                     if count > 1 {
@@ -431,21 +413,24 @@ enum Im2Col {
     /// col (C*K*K, OH*OW) <- x (C, H, W); out-of-image taps are 0. Rows of col are
     /// `leadingDimension` apart (default OH*OW; larger when images sit side by side).
     /// `positions` restricts col to those output positions (flat i*OW + j), one block of
-    /// columns: column 0 is then position positions.lowerBound.
+    /// columns: column 0 is then position positions.lowerBound. `rows` restricts it to those
+    /// rows (c*K*K + p*K + q), one block of rows: row 0 is then rows.lowerBound.
     static func lower(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
                       channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
-                      leadingDimension: Int? = nil, positions: Range<Int>? = nil, parallel: Bool = true) {
+                      leadingDimension: Int? = nil, positions: Range<Int>? = nil, rows: Range<Int>? = nil,
+                      parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
-        let rows = channels * kernel * kernel
+        let rows = rows ?? 0..<(channels * kernel * kernel)
         let positions = positions ?? 0..<(oh * ow)
         let ld = leadingDimension ?? positions.count
-        Parallel.forRanges(rows, costPerItem: parallel ? positions.count : 0) { range in
-            for row in range {
+        Parallel.forRanges(rows.count, costPerItem: parallel ? positions.count : 0) { range in
+            for index in range {
+                let row = rows.lowerBound + index
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
                 let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 let plane = x + c * height * width
-                var target = col + row * ld
+                var target = col + index * ld
                 var position = positions.lowerBound
                 while position < positions.upperBound {
                     // Output row i, columns j0..<j1 of it.
@@ -474,23 +459,27 @@ enum Im2Col {
     }
 
     /// x (C, H, W) <- sum of the col (C*K*K, OH*OW) entries that read each pixel: the adjoint
-    /// of `lower`. x is overwritten.
+    /// of `lower`. x is overwritten, or with `accumulate` added to. Each pixel takes its
+    /// entries in (p, q) order. `outputRows` restricts col to those output rows (a block of
+    /// columns starting at row outputRows.lowerBound).
     static func raise(_ x: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>,
                       channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
-                      leadingDimension: Int? = nil, parallel: Bool = true) {
+                      leadingDimension: Int? = nil, outputRows: Range<Int>? = nil, accumulate: Bool = false,
+                      parallel: Bool = true) {
         let oh = (height + 2 * padding - kernel) / stride + 1
         let ow = (width + 2 * padding - kernel) / stride + 1
-        let ld = leadingDimension ?? oh * ow
-        Parallel.forRanges(channels, costPerItem: parallel ? kernel * kernel * oh * ow : 0) { range in
+        let outputRows = outputRows ?? 0..<oh
+        let ld = leadingDimension ?? outputRows.count * ow
+        Parallel.forRanges(channels, costPerItem: parallel ? kernel * kernel * outputRows.count * ow : 0) { range in
             for c in range {
                 let plane = x + c * height * width
-                plane.update(repeating: 0, count: height * width)
+                if !accumulate { plane.update(repeating: 0, count: height * width) }
                 for p in 0..<kernel {
                     for q in 0..<kernel {
                         let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                         if first >= last { continue }
                         var source = col + ((c * kernel + p) * kernel + q) * ld
-                        for i in 0..<oh {
+                        for i in outputRows {
                             let ih = i * stride - padding + p
                             if ih >= 0 && ih < height {
                                 let target = plane + ih * width + first * stride + q - padding

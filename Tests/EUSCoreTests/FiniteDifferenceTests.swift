@@ -252,10 +252,11 @@ final class FiniteDifferenceTests: XCTestCase {
         }
     }
 
-    /// Images with many output positions are lowered and multiplied in blocks of columns
-    /// (`Conv2D.blockColumns`); each output is the same dot product as in one product over the
-    /// whole im2col matrix, so the two agree to the bit.
-    func testBlockedForwardIsBitIdenticalToOneProduct() {
+    /// Images with many output positions are lowered and multiplied in blocks that stay in
+    /// cache (Conv2D+Blocks.swift); each result is summed in the same order as by one product
+    /// over the whole im2col matrix, so the two agree to the bit: y, dW (two images, one per
+    /// thread, the second thread's share added last) and dx.
+    func testBlockedConvolutionIsBitIdenticalToOneProduct() {
         Parallel.threadCount = 2
         for (k, s, p, size) in [(3, 1, 1, 27), (7, 2, 3, 61), (3, 2, 1, 50)] {
             let conv = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: k, stride: s, padding: p)
@@ -264,14 +265,26 @@ final class FiniteDifferenceTests: XCTestCase {
             let positions = conv.outputSize(size) * conv.outputSize(size)
             XCTAssertGreaterThanOrEqual(positions, 2 * Conv2D.blockColumns, "k\(k) s\(s): too small to be lowered in blocks")
             let y = conv.forward(batch).scalars
-            let rows = 3 * k * k, plane = batch.count / 2
-            var col = [Float](repeating: 0, count: rows * positions), expected = [Float](repeating: 0, count: 5 * positions)
+            let dy = randomTensor(conv.output.shape), dx = Tensor(shape: [0])
+            conv.backward(dy, inputGradient: dx)
+
+            let rows = 3 * k * k, plane = batch.count / 2, label = "k\(k) s\(s)"
+            var expectedDW = [Float](repeating: 0, count: 5 * rows)
             for n in 0..<2 {
-                Im2Col.lower(&col, batch.data + n * plane, channels: 3, height: size, width: size,
-                             kernel: k, stride: s, padding: p)
+                var col = [Float](repeating: 0, count: rows * positions), dcol = col
+                var expected = [Float](repeating: 0, count: 5 * positions), share = expectedDW.map { _ in Float(0) }
+                var expectedDX = [Float](repeating: 0, count: plane)
+                Im2Col.lower(&col, batch.data + n * plane, channels: 3, height: size, width: size, kernel: k, stride: s, padding: p)
                 GEMM.multiply(&expected, conv.weight.value.data, col, m: 5, n: positions, k: rows)
-                XCTAssertEqual(Array(y[n * expected.count..<(n + 1) * expected.count]), expected, "k\(k) s\(s) image \(n)")
+                XCTAssertEqual(Array(y[n * expected.count..<(n + 1) * expected.count]), expected, "\(label) y, image \(n)")
+                let gradient = dy.data + n * 5 * positions
+                GEMM.multiply(&share, gradient, col, transposeB: true, m: 5, n: rows, k: positions, beta: 1)
+                for i in share.indices { expectedDW[i] += share[i] }
+                GEMM.multiply(&dcol, conv.weight.value.data, transposeA: true, gradient, m: rows, n: positions, k: 5)
+                Im2Col.raise(&expectedDX, dcol, channels: 3, height: size, width: size, kernel: k, stride: s, padding: p)
+                XCTAssertEqual(Array(dx.scalars[n * plane..<(n + 1) * plane]), expectedDX, "\(label) dx, image \(n)")
             }
+            XCTAssertEqual(conv.weight.grad.scalars, expectedDW, "\(label) dW")
         }
     }
 
