@@ -87,11 +87,15 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// The PyTorch reference networks, shared by the engine and Grad-CAM tests.
+        .target(name: "ReferenceNetworks", dependencies: ["EUSModels"], path: "Tests/ReferenceNetworks",
+                resources: [.copy("resnet")]),
         .testTarget(name: "EUSCoreTests", dependencies: ["EUSCore"]),
-        .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels", "ReferenceNetworks"]),
         .testTarget(name: "EUSDataTests", dependencies: ["EUSData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport", "EUSModels", "EUSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport", "EUSModels", "EUSCore",
+                                                     "ReferenceNetworks"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),

@@ -4,6 +4,7 @@ import XCTest
 import EUSRender
 import EUSModels
 import EUSCore
+import ReferenceNetworks
 
 /// The URL of a file in this target's Fixtures folder.
 func fixtureURL(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
@@ -51,14 +52,12 @@ func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ wha
 /// The PyTorch reference fixtures (shared reference/resnet): narrow torchvision ResNets (base
 /// width 8), a batch of two normalised 128-pixel images, and pytorch-grad-cam's maps.
 enum ReferenceNetwork {
-    static func io(_ architecture: String) throws -> SafetensorsFile {
-        try Safetensors.read(try fixtureURL("\(architecture).io.safetensors"))
-    }
+    static func io(_ architecture: String) throws -> SafetensorsFile { try ReferenceNetworks.io(architecture) }
 
     /// The fixture network with its reference weights loaded.
     static func model(_ architecture: String) throws -> ResNet {
-        let model = ResNet(depth: ResNet.Depth(architecture: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
-        XCTAssertEqual(try model.load(contentsOf: try fixtureURL("\(architecture).weights.safetensors")), [])
+        let (model, warnings) = try ReferenceNetworks.model(architecture)
+        XCTAssertEqual(warnings, [])
         return model
     }
 }

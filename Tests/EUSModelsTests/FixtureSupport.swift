@@ -2,22 +2,18 @@ import Foundation
 import XCTest
 @testable import EUSModels
 import EUSCore
+import ReferenceNetworks
 
-/// The PyTorch reference fixtures (see scripts in the reference folder): narrow torchvision
-/// ResNets (base width 8), a batch of two 128-pixel images.
+/// The PyTorch reference fixtures (`ReferenceNetworks`): narrow torchvision ResNets (base
+/// width 8), a batch of two 128-pixel images.
 enum Fixture {
-    static func url(_ name: String) -> URL {
-        Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Fixtures")!
-    }
+    static func url(_ name: String) -> URL { ReferenceNetworks.url(name) }
 
-    static func io(_ architecture: String) throws -> SafetensorsFile {
-        try Safetensors.read(url("\(architecture).io"))
-    }
+    static func io(_ architecture: String) throws -> SafetensorsFile { try ReferenceNetworks.io(architecture) }
 
     /// The fixture network with its reference weights loaded.
     static func network(_ architecture: String) throws -> ResNet {
-        let model = ResNet(depth: ResNet.Depth(architecture: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
-        let warnings = try model.load(contentsOf: url("\(architecture).weights"))
+        let (model, warnings) = try ReferenceNetworks.model(architecture)
         XCTAssertEqual(warnings, [])
         return model
     }
