@@ -24,8 +24,8 @@
 public enum Winograd {
     typealias Vector = SIMD8<Float>
 
-    /// Output tile edge (m) and transformed window edge (m + r - 1).
-    static let tile = 4, window = 6
+    /// Output tile edge m (the window is m + 2 = 6).
+    static let tile = 4
 
     /// Floats past its last tile that a row of V or M must have: the transforms work in
     /// whole blocks of eight tiles, and a block's spare lanes spill there (or onto tiles that
