@@ -424,13 +424,19 @@ enum Im2Col {
         let rows = rows ?? 0..<(channels * kernel * kernel)
         let positions = positions ?? 0..<(oh * ow)
         let ld = leadingDimension ?? positions.count
+        let sameSize = stride == 1 && oh == height && ow == width
         Parallel.forRanges(rows.count, costPerItem: parallel ? positions.count : 0) { range in
             for index in range {
                 let row = rows.lowerBound + index
                 let c = row / (kernel * kernel), p = (row / kernel) % kernel, q = row % kernel
-                let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 let plane = x + c * height * width
                 var target = col + index * ld
+                if sameSize {
+                    lowerShifted(target, plane, positions: positions, height: height, width: width,
+                                 rowOffset: p - padding, columnOffset: q - padding)
+                    continue
+                }
+                let (first, last) = validRange(offset: q - padding, stride: stride, outputs: ow, size: width)
                 var position = positions.lowerBound
                 while position < positions.upperBound {
                     // Output row i, columns j0..<j1 of it.
@@ -455,6 +461,34 @@ enum Im2Col {
                     position += j1 - j0
                 }
             }
+        }
+    }
+
+    /// One row of col over `positions` for a convolution that keeps the size (stride 1,
+    /// OH = H, OW = W): position i*W + j reads pixel (i + rowOffset, j + columnOffset), that is
+    /// the plane shifted by rowOffset*W + columnOffset. So the row is one copy, then zeros
+    /// where the tap falls off the top or bottom (around the copy) and off the left or right
+    /// edge (one or two columns per image row), instead of a copy per image row.
+    @inline(__always)
+    static func lowerShifted(_ target: UnsafeMutablePointer<Float>, _ plane: UnsafePointer<Float>,
+                             positions: Range<Int>, height: Int, width: Int, rowOffset: Int, columnOffset: Int) {
+        let shift = rowOffset * width + columnOffset
+        // Taps inside the image's rows, and inside the plane's memory.
+        let top = max(0, -rowOffset) * width, bottom = min(height, height - rowOffset) * width
+        let a = min(max(positions.lowerBound, top, -shift), positions.upperBound)
+        let b = max(min(positions.upperBound, bottom, height * width - shift), a)
+        let start = positions.lowerBound
+        target.update(repeating: 0, count: a - start)
+        (target + a - start).update(from: plane + a + shift, count: b - a)
+        (target + b - start).update(repeating: 0, count: positions.upperBound - b)
+        // Columns j whose tap j + columnOffset lies outside 0..<width read the neighbouring row.
+        let left = max(0, -columnOffset), right = min(width, width - columnOffset)
+        if left == 0 && right == width { return }
+        var rowStart = a / width * width
+        while rowStart < b {
+            for j in 0..<left where rowStart + j >= a && rowStart + j < b { target[rowStart + j - start] = 0 }
+            for j in right..<width where rowStart + j >= a && rowStart + j < b { target[rowStart + j - start] = 0 }
+            rowStart += width
         }
     }
 
