@@ -254,8 +254,9 @@ final class FiniteDifferenceTests: XCTestCase {
 
     /// Images with many output positions are lowered and multiplied in blocks that stay in
     /// cache (Conv2D+Blocks.swift); each result is summed in the same order as by one product
-    /// over the whole im2col matrix (built here from its definition), so the two agree to the
-    /// bit: y, dW (two images, one per thread, the second thread's share added last) and dx.
+    /// over the whole im2col matrix (im2col and col2im written out here from their
+    /// definitions), so the two agree to the bit: y, dW (two images, one per thread, the second
+    /// thread's share added last) and dx.
     func testBlockedConvolutionIsBitIdenticalToOneProduct() {
         Parallel.threadCount = 2
         for (k, s, p, size) in [(3, 1, 1, 27), (7, 2, 3, 61), (3, 2, 1, 50), (1, 2, 0, 50)] {
@@ -289,7 +290,16 @@ final class FiniteDifferenceTests: XCTestCase {
                 GEMM.multiply(&share, gradient, col, transposeB: true, m: 5, n: rows, k: positions, beta: 1)
                 for i in share.indices { expectedDW[i] += share[i] }
                 GEMM.multiply(&dcol, conv.weight.value.data, transposeA: true, gradient, m: rows, n: positions, k: 5)
-                Im2Col.raise(&expectedDX, dcol, channels: 3, height: size, width: size, kernel: k, stride: s, padding: p)
+                // col2im from the definition: each pixel adds its entries in (c, p, q) order.
+                for r in 0..<rows {
+                    let (c, kp, kq) = (r / (k * k), (r / k) % k, r % k)
+                    for position in 0..<positions {
+                        let (ih, iw) = ((position / oh) * s - p + kp, (position % oh) * s - p + kq)
+                        if ih >= 0 && ih < size && iw >= 0 && iw < size {
+                            expectedDX[(c * size + ih) * size + iw] += dcol[r * positions + position]
+                        }
+                    }
+                }
                 XCTAssertEqual(Array(dx.scalars[n * plane..<(n + 1) * plane]), expectedDX, "\(label) dx, image \(n)")
             }
             XCTAssertEqual(conv.weight.grad.scalars, expectedDW, "\(label) dW")
