@@ -31,6 +31,18 @@ final class EndToEndTests: CLITestCase {
         try checkPredictions("pred.csv", expected: validation)
         try checkCAMFolder("cams", caseIDs: validation.map { $0[0] }, phantom: "phantom", side: 64, predictions: "pred.csv")
 
+        // Without --cam-dir the probabilities come from the prediction forward (Winograd 3x3
+        // convolutions), which agrees with Grad-CAM's im2col forward to rounding.
+        let plain = try CLI.run(["predict", path("phantom"), "--arch", "resnet18", "--weights", path("run/model.safetensors"),
+                                 "--split", path("split.csv"), "--partition", "validation", "--image-size", "64",
+                                 "--out", path("pred-plain.csv")])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let (withCAM, withoutCAM) = (try csvRows("pred.csv").rows, try csvRows("pred-plain.csv").rows)
+        XCTAssertEqual(withCAM.map { $0[0] }, withoutCAM.map { $0[0] })
+        for (a, b) in zip(withCAM, withoutCAM) {
+            XCTAssertEqual(Double(a[5])!, Double(b[5])!, accuracy: 1e-5, "P(positive) of \(a[0]) with and without --cam-dir")
+        }
+
         // evaluate: the same model in an evaluation folder, its predictions equal predict's.
         let evaluate = try CLI.run(["evaluate", path("phantom"), "--split", path("split.csv"), "--model", "tiny=\(path("run"))",
                                     "--out", path("eval"), "--cam", "gradcampp"])
