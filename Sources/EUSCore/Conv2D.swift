@@ -126,7 +126,6 @@ public final class Conv2D {
     /// Aim for GEMMs with at least this many columns by grouping images.
     static let groupColumns = 384
 
-
     /// How one call splits its batch: sizes of one image's product and the grouping.
     struct Plan {
         let rows, columns, inputPlane, outputPlane: Int
