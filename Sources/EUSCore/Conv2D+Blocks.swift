@@ -13,7 +13,7 @@ extension Conv2D {
     /// y (OC, OH*OW) of one image <- w * col(x), `blockColumns` output positions at a time:
     /// each output is the same dot product over the same rows as in one product.
     func im2colForwardInBlocks(_ y: UnsafeMutablePointer<Float>, _ image: UnsafePointer<Float>,
-                                       _ weights: UnsafePointer<Float>, _ plan: Plan, scratch chunk: Int) {
+                               _ weights: UnsafePointer<Float>, _ plan: Plan, scratch chunk: Int) {
         let col = workspace.columns[chunk].data
         var start = 0
         while start < plan.columns {

@@ -11,25 +11,20 @@ extension Conv2D {
         kernelSize == 3 && stride == 1 && padding == 1 && plan.byImage
     }
 
-    /// y (N, OC, H, W) <- max(conv(x, w) + b, floor) with w (OC, C, 3, 3).
+    /// y (N, OC, H, W) <- max(conv(x, w) + b, floor) with w (OC, C, 3, 3). The kernels are
+    /// transformed once (U (36, OC, C)); then each thread takes a contiguous share of the
+    /// images and runs, per group of images: the input transform, 36 single-threaded GEMMs,
+    /// the output transform.
     func winogradForward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, floor: Float, images: Int, _ plan: Plan) {
+        let (inputs, outputs) = (inputChannels, outputChannels)
         let kernels = workspace.winogradKernels
-        kernels.resize(to: [36 * outputChannels * inputChannels])
+        kernels.resize(to: [36 * outputs * inputs])
+        let u = kernels.data
         timed("conv forward: winograd kernels", 0) {
-            Winograd.transformKernels(kernels.data, w, outputs: outputChannels, inputs: inputChannels)
+            Winograd.transformKernels(u, w, outputs: outputs, inputs: inputs)
         }
-        winogradConvolve(y, x, kernels.data, inputs: inputChannels, outputs: outputChannels, images: images,
-                         Winograd.Tiling(height: plan.height, width: plan.width), bias: bias, floor: floor)
-    }
-
-    /// target (N, outputs, H, W) <- max(convolution of source (N, inputs, H, W) with the
-    /// transformed kernels u (36, outputs, inputs), + bias, floor). Each thread takes a
-    /// contiguous share of the images and runs, per group of images: the input transform, 36
-    /// single-threaded GEMMs, the output transform.
-    private func winogradConvolve(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
-                                  _ u: UnsafePointer<Float>, inputs: Int, outputs: Int, images: Int,
-                                  _ tiling: Winograd.Tiling, bias: UnsafePointer<Float>?, floor: Float) {
+        let tiling = Winograd.Tiling(height: plan.height, width: plan.width)
         let tiles = tiling.tiles, plane = tiling.height * tiling.width
         let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
         let group = max(1, min(perThread, (Conv2D.winogradColumns + tiles - 1) / tiles))
@@ -47,7 +42,7 @@ extension Conv2D {
                 let ld = columns + Winograd.overhang
                 timed("conv forward: winograd input", chunk) {
                     for j in 0..<count {
-                        Winograd.transformInput(v, column: j * tiles, ldv: ld, source + (first + j) * inputs * plane,
+                        Winograd.transformInput(v, column: j * tiles, ldv: ld, x + (first + j) * inputs * plane,
                                                 channels: inputs, tiling, scratch: scratch)
                     }
                 }
@@ -59,7 +54,7 @@ extension Conv2D {
                 }
                 timed("conv forward: winograd output", chunk) {
                     for j in 0..<count {
-                        Winograd.transformOutput(target + (first + j) * outputs * plane, m, column: j * tiles, ldm: ld,
+                        Winograd.transformOutput(y + (first + j) * outputs * plane, m, column: j * tiles, ldm: ld,
                                                  outputs: outputs, tiling, bias: bias, floor: floor, scratch: scratch)
                     }
                 }

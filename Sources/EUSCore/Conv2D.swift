@@ -97,7 +97,7 @@ public final class Conv2D {
         prepareWorkspace(plan, weightGradient: false)
         Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
             plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
-                if plan.blocksColumns {
+                if plan.inBlocks {
                     im2colForwardInBlocks(y + first * plan.outputPlane, x.data + first * plan.inputPlane, weights,
                                           plan, scratch: chunk)
                     return
@@ -136,7 +136,7 @@ public final class Conv2D {
         /// Images per GEMM.
         let group: Int
         /// Whether each image is lowered and multiplied in blocks (Conv2D+Blocks.swift).
-        let blocksColumns: Bool
+        let inBlocks: Bool
 
         init(conv: Conv2D, images: Int, height: Int, width: Int) {
             let (oh, ow) = (conv.outputSize(height), conv.outputSize(width))
@@ -150,7 +150,7 @@ public final class Conv2D {
             byImage = images >= Parallel.threadCount
             let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
             group = byImage ? max(1, min(perThread, (Conv2D.groupColumns + columns - 1) / columns)) : 1
-            blocksColumns = byImage && !pointwise && group == 1 && columns >= 2 * Conv2D.blockColumns && rows <= 1152
+            inBlocks = byImage && !pointwise && group == 1 && columns >= 2 * Conv2D.blockColumns && rows <= 1152
         }
 
         /// Calls `body(first, count)` for consecutive groups of images in `range` (all images
@@ -225,14 +225,8 @@ public final class Conv2D {
         let floor: Float = rectify ? 0 : -.infinity
         Parallel.forRanges(count, costPerItem: plane) { range in
             for row in range {
-                let value = bias?[row % channels] ?? 0
                 let base = y + row * plane
-                let (shift, low) = (Lanes.Vector(repeating: value), Lanes.Vector(repeating: floor))
-                Lanes.forEach(0..<plane) { i in
-                    Lanes.store(Lanes.maximum(Lanes.load(base, i) + shift, low), base, i)
-                } scalar: { i in
-                    base[i] = max(base[i] + value, floor)
-                }
+                Lanes.addAndFloor(base, base, count: plane, adding: bias?[row % channels] ?? 0, floor: floor)
             }
         }
     }
@@ -260,7 +254,7 @@ public final class Conv2D {
                 // Thread 0 accumulates into the gradient itself, the others into scratch.
                 let dW = chunk == 0 ? weight.grad.data : workspace.weightGradients[chunk].data
                 plan.forEachGroup(plan.byImage ? range : 0..<n) { first, count in
-                    if plan.blocksColumns {
+                    if plan.inBlocks {
                         let gradient = dy.data + first * plan.outputPlane, image = x.data + first * plan.inputPlane
                         if accumulateParameterGradients { weightGradientInBlocks(dW, gradient, image, plan, scratch: chunk) }
                         if let dx {

@@ -60,6 +60,19 @@ public enum Lanes {
         a.replacing(with: b, where: a .< b)
     }
 
+    /// target[i] = max(source[i] + shift, floor) for i < count: a bias and, with floor 0, a
+    /// ReLU in one pass. target may be source.
+    @inline(__always)
+    public static func addAndFloor(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int,
+                                   adding shift: Float, floor: Float) {
+        let (shifts, floors) = (Vector(repeating: shift), Vector(repeating: floor))
+        forEach(0..<count) { i in
+            store(maximum(load(source, i) + shifts, floors), target, i)
+        } scalar: { i in
+            target[i] = max(source[i] + shift, floor)
+        }
+    }
+
     /// Calls `vector(i)` for i = start, start+8, ... while eight elements remain, then
     /// `scalar(i)` for the rest of `range`.
     @inline(__always)

@@ -165,12 +165,12 @@ public enum Winograd {
                             let (v0, v1, v2, v3, v4, v5) = inputRows(rows[l], rows[6 + l], rows[12 + l],
                                                                      rows[18 + l], rows[24 + l], rows[30 + l])
                             let column = target + l * positionStride
-                            store(v0, column)
-                            store(v1, column + 6 * positionStride)
-                            store(v2, column + 12 * positionStride)
-                            store(v3, column + 18 * positionStride)
-                            store(v4, column + 24 * positionStride)
-                            store(v5, column + 30 * positionStride)
+                            Lanes.store(v0, column, 0)
+                            Lanes.store(v1, column + 6 * positionStride, 0)
+                            Lanes.store(v2, column + 12 * positionStride, 0)
+                            Lanes.store(v3, column + 18 * positionStride, 0)
+                            Lanes.store(v4, column + 24 * positionStride, 0)
+                            Lanes.store(v5, column + 30 * positionStride, 0)
                         }
                         tx += 8
                     }
@@ -198,9 +198,9 @@ public enum Winograd {
                         let source = m + o * ldm + column + ty * tiling.tilesX + tx
                         for k in 0..<6 {
                             let row = source + 6 * k * positionStride
-                            let q = outputRows(load(row), load(row + positionStride), load(row + 2 * positionStride),
-                                               load(row + 3 * positionStride), load(row + 4 * positionStride),
-                                               load(row + 5 * positionStride))
+                            let q = outputRows(Lanes.load(row, 0), Lanes.load(row, positionStride),
+                                               Lanes.load(row, 2 * positionStride), Lanes.load(row, 3 * positionStride),
+                                               Lanes.load(row, 4 * positionStride), Lanes.load(row, 5 * positionStride))
                             (half[4 * k], half[4 * k + 1], half[4 * k + 2], half[4 * k + 3]) = q
                         }
                         for j in 0..<4 {
@@ -215,15 +215,9 @@ public enum Winograd {
                         tx += 8
                     }
                 }
-                let shift = bias?[o] ?? 0
                 let target = y + o * h * w
                 for r in 0..<h {
-                    let (row, out) = (plane + r * pw, target + r * w)
-                    Lanes.forEach(0..<w) { i in
-                        Lanes.store(Lanes.maximum(Lanes.load(row, i) + shift, Vector(repeating: floor)), out, i)
-                    } scalar: { i in
-                        out[i] = max(row[i] + shift, floor)
-                    }
+                    Lanes.addAndFloor(target + r * w, plane + r * pw, count: w, adding: bias?[o] ?? 0, floor: floor)
                 }
             }
         }
@@ -238,25 +232,15 @@ public enum Winograd {
     }
 
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> Vector {
-        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
-    }
-
-    @inline(__always)
     private static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
-    }
-
-    @inline(__always)
-    private static func store(_ value: Vector, _ target: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(target).storeBytes(of: value, as: Vector.self)
     }
 
     /// The first `count` lanes of `value` to target[0..<count].
     @inline(__always)
     private static func store(_ value: Vector, _ target: UnsafeMutablePointer<Float>, count: Int) {
         if count == Vector.scalarCount {
-            UnsafeMutableRawPointer(target).storeBytes(of: value, as: Vector.self)
+            Lanes.store(value, target, 0)
         } else {
             for lane in 0..<count { target[lane] = value[lane] }
         }
