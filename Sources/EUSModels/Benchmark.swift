@@ -54,18 +54,18 @@ public enum Benchmark {
             model.backward(softmaxCrossEntropy(logits: logits, labels: labels).dLogits)
             Profiler.measure("sgd step") { optimizer.step() }
         }
-        trainStep()
-        Profiler.reset()
-        Profiler.isEnabled = profile
-        let train = seconds { for _ in 0..<steps { trainStep() } }
-        Profiler.isEnabled = false
-        let trainProfile = Profiler.report
-        _ = model.forward(input, mode: .eval)
-        Profiler.reset()
-        Profiler.isEnabled = profile
-        let infer = seconds { for _ in 0..<steps { _ = model.forward(input, mode: .eval) } }
-        Profiler.isEnabled = false
-        let inferProfile = Profiler.report
+        /// Seconds for `steps` calls of `body` after one warm-up call, and their profile
+        /// (empty unless profiling).
+        func time(_ body: () -> Void) -> (seconds: Double, profile: [Profiler.Row]) {
+            body()
+            Profiler.reset()
+            Profiler.isEnabled = profile
+            defer { Profiler.isEnabled = false }
+            let elapsed = seconds { for _ in 0..<steps { body() } }
+            return (elapsed, profile ? Profiler.report : [])
+        }
+        let (train, trainProfile) = time(trainStep)
+        let (infer, inferProfile) = time { _ = model.forward(input, mode: .eval) }
 
         let images = Double(steps * batchSize)
         let flops = model.flops(imageSize: imageSize)
@@ -73,8 +73,7 @@ public enum Benchmark {
             architecture: depth.architecture, imageSize: imageSize, batchSize: batchSize, threads: threads,
             trainImagesPerSecond: images / train, inferImagesPerSecond: images / infer,
             trainGFLOPS: 3 * flops * images / train / 1e9, inferGFLOPS: flops * images / infer / 1e9,
-            peakRSSMiB: peakResidentMiB(), trainProfile: profile ? trainProfile : [],
-            inferProfile: profile ? inferProfile : [])
+            peakRSSMiB: peakResidentMiB(), trainProfile: trainProfile, inferProfile: inferProfile)
     }
 
     private static func seconds(_ body: () -> Void) -> Double {
