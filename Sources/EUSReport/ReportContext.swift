@@ -195,12 +195,12 @@ public struct ReportContext {
         let masked = input.cases.filter { $0.hasMask == true }
         let knowsMasks = input.cases.contains { $0.hasMask != nil }
         let rows = models.indices.compactMap { index -> [String]? in
-            let energies = input.cases.compactMap { $0.camEnergyInMask.count > index ? $0.camEnergyInMask[index] : nil }
-            let hits = input.cases.compactMap { $0.camPointingHit.count > index ? $0.camPointingHit[index] : nil }
+            let energies = input.cases.compactMap { $0.camEnergyInMask(model: index) }
+            let hits = input.cases.compactMap { $0.camPointingHit(model: index) }
             guard !energies.isEmpty || !hits.isEmpty else { return nil }
             let mean = energies.isEmpty ? nil : energies.reduce(0, +) / Double(energies.count)
             let hitCount = hits.filter { $0 }.count
-            let blank = masked.filter { $0.camEnergyInMask.count <= index || $0.camEnergyInMask[index] == nil }.count
+            let blank = masked.filter { $0.camEnergyInMask(model: index) == nil }.count
             return [display(models[index]), "\(knowsMasks ? masked.count : energies.count)",
                     knowsMasks ? "\(blank)" : MetricsText.notAvailable, MetricsText.percent(mean),
                     hits.isEmpty ? MetricsText.notAvailable : "\(hitCount)/\(hits.count) (\(MetricsText.percent(Double(hitCount) / Double(hits.count))))"]

@@ -22,6 +22,16 @@ public struct ReportCase: Sendable {
     /// say. A case with a mask but no scores had a blank Grad-CAM map.
     public var hasMask: Bool?
 
+    /// Model `index`'s share of Grad-CAM energy in the mask, nil where it has none.
+    public func camEnergyInMask(model index: Int) -> Double? {
+        index < camEnergyInMask.count ? camEnergyInMask[index] : nil
+    }
+
+    /// Model `index`'s pointing-game hit, nil where it has none.
+    public func camPointingHit(model index: Int) -> Bool? {
+        index < camPointingHit.count ? camPointingHit[index] : nil
+    }
+
     /// Each model's call at `threshold`: positive when P(positive) ≥ threshold.
     public func calls(threshold: Double) -> [Bool] { probabilities.map { $0 >= threshold } }
 
