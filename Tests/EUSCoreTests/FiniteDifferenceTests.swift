@@ -14,12 +14,6 @@ import XCTest
 final class FiniteDifferenceTests: XCTestCase {
     private var random = SeededRandom(seed: 42)
 
-    private func randomTensor(_ shape: [Int], scale: Float = 1) -> Tensor {
-        let t = Tensor(shape: shape)
-        for i in 0..<t.count { t[i] = random.normal(std: scale) }
-        return t
-    }
-
     private func probe(_ y: Tensor, _ r: Tensor) -> Double {
         (0..<y.count).reduce(0.0) { $0 + Double(y[$1]) * Double(r[$1]) }
     }
@@ -48,9 +42,9 @@ final class FiniteDifferenceTests: XCTestCase {
             let conv = Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: k, stride: s, padding: p, bias: bias)
             for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal(std: 0.5) }
             if let b = conv.bias { for i in 0..<b.value.count { b.value[i] = random.normal() } }
-            let x = randomTensor([2, 3, 9, 8])
+            let x = random.tensor([2, 3, 9, 8])
             let y = conv.forward(x)
-            let r = randomTensor(y.shape)
+            let r = random.tensor(y.shape)
             let dx = Tensor(shape: [0])
             conv.backward(r, inputGradient: dx)
             let loss = { self.probe(conv.forward(x), r) }
@@ -66,7 +60,7 @@ final class FiniteDifferenceTests: XCTestCase {
         let conv = Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: 1, bias: true)
         for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
         for i in 0..<3 { conv.bias!.value[i] = random.normal() }
-        let x = randomTensor([2, 2, 7, 6])
+        let x = random.tensor([2, 2, 7, 6])
         let y = conv.forward(x)
         XCTAssertEqual(y.shape, [2, 3, 4, 3])
         for n in 0..<2 { for o in 0..<3 { for i in 0..<4 { for j in 0..<3 {
@@ -90,9 +84,9 @@ final class FiniteDifferenceTests: XCTestCase {
                 bn.runningMean[c] = random.normal(std: 0.3)
                 bn.runningVar[c] = 0.5 + Float(random.uniform())
             }
-            let x = randomTensor([2, 3, 4, 5], scale: 2)
+            let x = random.tensor([2, 3, 4, 5], std: 2)
             let y = bn.forward(x, training: training)
-            let r = randomTensor(y.shape)
+            let r = random.tensor(y.shape)
             let dx = Tensor(shape: [0])
             bn.backward(r, inputGradient: dx)
             // The perturbed forwards must not move the running statistics used in eval mode.
@@ -111,9 +105,9 @@ final class FiniteDifferenceTests: XCTestCase {
     /// In-place backward (dx is dy) gives the same gradient.
     func testBatchNormBackwardInPlace() {
         let bn = BatchNorm2D(channels: 2)
-        let x = randomTensor([3, 2, 3, 3])
+        let x = random.tensor([3, 2, 3, 3])
         bn.forward(x, training: true)
-        let r = randomTensor(x.shape)
+        let r = random.tensor(x.shape)
         let separate = Tensor(shape: [0])
         bn.backward(r, inputGradient: separate)
         let inPlace = r.copy()
@@ -134,9 +128,9 @@ final class FiniteDifferenceTests: XCTestCase {
     }
 
     func testReLUGradient() {
-        let x = randomTensor([2, 3, 4, 4])
+        let x = random.tensor([2, 3, 4, 4])
         for i in 0..<x.count where abs(x[i]) < 0.05 { x[i] = 0.5 }   // away from the kink
-        let r = randomTensor(x.shape)
+        let r = random.tensor(x.shape)
         let y = x.copy(); ReLU.forward(y)
         let dx = r.copy(); ReLU.backward(dx, output: y)
         check("relu", x, analytic: dx, loss: { let y = x.copy(); ReLU.forward(y); return self.probe(y, r) })
@@ -151,7 +145,7 @@ final class FiniteDifferenceTests: XCTestCase {
         for i in 0..<x.count { x[i] = values[i] }
         let y = pool.forward(x)
         XCTAssertEqual(y.shape, [2, 2, 4, 3])
-        let r = randomTensor(y.shape)
+        let r = random.tensor(y.shape)
         let dx = Tensor(shape: [0])
         pool.backward(r, inputGradient: dx)
         check("maxpool", x, analytic: dx, loss: { self.probe(pool.forward(x), r) })
@@ -159,9 +153,9 @@ final class FiniteDifferenceTests: XCTestCase {
 
     func testGlobalAveragePoolGradient() {
         let pool = GlobalAveragePool()
-        let x = randomTensor([2, 3, 3, 4])
+        let x = random.tensor([2, 3, 3, 4])
         let y = pool.forward(x)
-        let r = randomTensor(y.shape)
+        let r = random.tensor(y.shape)
         let dx = Tensor(shape: [0])
         pool.backward(r, inputGradient: dx)
         check("avgpool", x, analytic: dx, loss: { self.probe(pool.forward(x), r) })
@@ -171,8 +165,8 @@ final class FiniteDifferenceTests: XCTestCase {
         let linear = Linear(inputFeatures: 5, outputFeatures: 3)
         for i in 0..<15 { linear.weight.value[i] = random.normal() }
         for i in 0..<3 { linear.bias.value[i] = random.normal() }
-        let x = randomTensor([4, 5])
-        let r = randomTensor(linear.forward(x).shape)
+        let x = random.tensor([4, 5])
+        let r = random.tensor(linear.forward(x).shape)
         let dx = Tensor(shape: [0])
         linear.backward(r, inputGradient: dx)
         let loss = { self.probe(linear.forward(x), r) }
@@ -182,7 +176,7 @@ final class FiniteDifferenceTests: XCTestCase {
     }
 
     func testSoftmaxCrossEntropyGradientAndValue() {
-        let logits = randomTensor([3, 4], scale: 2)
+        let logits = random.tensor([3, 4], std: 2)
         let labels = [2, 0, 3]
         let (loss, dLogits) = softmaxCrossEntropy(logits: logits, labels: labels)
         var expected: Double = 0
@@ -199,8 +193,8 @@ final class FiniteDifferenceTests: XCTestCase {
     /// BatchNorm with the fused ReLU equals BatchNorm followed by a separate ReLU, forward and
     /// backward (the fused mask is the composition's exact derivative away from kinks).
     func testFusedBatchNormReLUEqualsComposition() {
-        let x = randomTensor([2, 3, 4, 4])
-        let r = randomTensor(x.shape)
+        let x = random.tensor([2, 3, 4, 4])
+        let r = random.tensor(x.shape)
         let fused = BatchNorm2D(channels: 3), plain = BatchNorm2D(channels: 3)
         for c in 0..<3 {
             let g = 0.5 + Float(random.uniform()), b: Float = random.normal()
@@ -229,9 +223,9 @@ final class FiniteDifferenceTests: XCTestCase {
         for (k, s, p) in [(3, 1, 1), (1, 1, 0), (3, 2, 1)] {
             let conv = Conv2D(inputChannels: 4, outputChannels: 6, kernelSize: k, stride: s, padding: p)
             for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
-            let batch = randomTensor([3, 4, 10, 10])
+            let batch = random.tensor([3, 4, 10, 10])
             let y = conv.forward(batch).copy()
-            let r = randomTensor(y.shape)
+            let r = random.tensor(y.shape)
             let dx = Tensor(shape: [0])
             conv.backward(r, inputGradient: dx)
             let batchGradient = conv.weight.grad.copy()
@@ -262,11 +256,11 @@ final class FiniteDifferenceTests: XCTestCase {
         for (k, s, p, size) in [(3, 1, 1, 27), (7, 2, 3, 61), (3, 2, 1, 50), (1, 2, 0, 50)] {
             let conv = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: k, stride: s, padding: p)
             for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
-            let batch = randomTensor([2, 3, size, size])
+            let batch = random.tensor([2, 3, size, size])
             let positions = conv.outputSize(size) * conv.outputSize(size)
             XCTAssertGreaterThanOrEqual(positions, 2 * Conv2D.blockColumns, "k\(k) s\(s): too small to be lowered in blocks")
             let y = conv.forward(batch).scalars
-            let dy = randomTensor(conv.output.shape), dx = Tensor(shape: [0])
+            let dy = random.tensor(conv.output.shape), dx = Tensor(shape: [0])
             conv.backward(dy, inputGradient: dx)
 
             let rows = 3 * k * k, plane = batch.count / 2, label = "k\(k) s\(s)"

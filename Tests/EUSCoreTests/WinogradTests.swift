@@ -18,12 +18,6 @@ final class WinogradTests: XCTestCase {
         Parallel.threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    private func randomTensor(_ shape: [Int]) -> Tensor {
-        let t = Tensor(shape: shape)
-        for i in 0..<t.count { t[i] = random.normal() }
-        return t
-    }
-
     private func randomConvolution(inputs: Int, outputs: Int, bias: Bool = false) -> Conv2D {
         let conv = Conv2D(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, stride: 1, padding: 1, bias: bias)
         for i in 0..<conv.weight.value.count { conv.weight.value[i] = random.normal() }
@@ -58,7 +52,7 @@ final class WinogradTests: XCTestCase {
         Parallel.threadCount = 2
         for (h, w) in [(8, 8), (9, 7), (1, 1), (5, 13), (14, 14), (37, 36), (6, 70)] {
             let conv = randomConvolution(inputs: 5, outputs: 6, bias: true)
-            let x = randomTensor([3, 5, h, w])
+            let x = random.tensor([3, 5, h, w])
             let y = conv.forward(x, differentiable: false).scalars
             let error = relativeError(y, directConvolution(x, conv))
             XCTAssertLessThan(error, 2e-5, "\(h)x\(w): relative error \(error)")
@@ -69,7 +63,7 @@ final class WinogradTests: XCTestCase {
     func testInferenceAndDifferentiableForwardsAgree() {
         Parallel.threadCount = 2
         let conv = randomConvolution(inputs: 7, outputs: 4)
-        let x = randomTensor([4, 7, 10, 9])
+        let x = random.tensor([4, 7, 10, 9])
         let fast = conv.forward(x, rectify: true, differentiable: false).scalars
         let precise = conv.forward(x, rectify: true).scalars
         XCTAssertEqual(fast.min(), 0)
@@ -82,7 +76,7 @@ final class WinogradTests: XCTestCase {
     func testSingleImageUsesIm2col() {
         Parallel.threadCount = 2
         let conv = randomConvolution(inputs: 3, outputs: 3)
-        let x = randomTensor([1, 3, 8, 8])
+        let x = random.tensor([1, 3, 8, 8])
         XCTAssertEqual(conv.forward(x, differentiable: false).scalars, conv.forward(x).scalars)
     }
 }
