@@ -4,6 +4,7 @@ import EUSModels
 @testable import EUSGradCAM
 import EUSRender
 import EUSSupport
+import ReferenceNetworks
 
 /// Grad-CAM through the network against pytorch-grad-cam 1.5.7 on the reference ResNets
 /// (target layer layer4[-1], class 1, eval mode, two 128-pixel images).
@@ -21,20 +22,35 @@ final class GradCAMParityTests: XCTestCase {
         }
     }
 
-    /// The same map with this engine's own float32 forward. The reference is itself a float32
-    /// computation: PyTorch rerun in float64 on the same weights differs from it by 0.81e-5 ×
-    /// max (resnet34) and 2.7e-5 × max (resnet50), because the map is a sum with heavy
-    /// cancellation (Σ|terms| is 27× the map's maximum for resnet34). So 1e-5 × max is below the
-    /// reference's own rounding noise here; the bound is 5e-5 × max (measured: 1.65e-5, 4.3e-5).
-    func testRawMapEndToEndMatchesWithinTheReferencesFloat32Noise() throws {
+    /// The same map with this engine's own float32 forward, against PyTorch's in float64. The
+    /// map is a sum with heavy cancellation (Σ|terms| is 27× the map's maximum for resnet34), so
+    /// the float32 fixture is itself 0.81e-5 × max (resnet34) and 2.7e-5 × max (resnet50) from
+    /// the exact map; the f64 rule is max(1e-5 × max, 3 × that spread).
+    ///
+    /// resnet34's map falls short of the f64 rule (measured: max|ours − f64| 4.23e-7 against a
+    /// bound of 3.92e-7, 1.08×), so its f64 figure is printed only, and it keeps the check against
+    /// the float32 fixture at 5e-5 × max that it met before (measured: 1.65e-5 × max).
+    func testRawMapEndToEndMatchesFloat64OrForResNet34TheFloat32Fixture() throws {
         for network in Self.networks {
             let (raw, expected) = try rawMaps(network, useReferenceActivation: false)
-            let scale = expected.map(abs).max()!
-            let (worst, _) = maxAbsDifference(raw, expected)
-            print("\(network) raw Grad-CAM end to end: maxdiff \(worst) = \(worst / scale) × max")
-            assertClose(raw, expected, tolerance: 5e-5 * scale, "\(network) raw Grad-CAM")
+            let comparison = try ReferenceNetworks.float64(network)
+                .compare(raw, with: "gradcam_raw_class1", tolerance: .ofMax(1e-5))
+            if Self.rawMapShortOfFloat64.contains(network) {
+                print("\(network) raw Grad-CAM end to end vs f64 [short of the f64 rule, not asserted under it; "
+                      + "asserted instead: float32 fixture, 5e-5 × max] \(comparison)")
+                let scale = expected.map(abs).max()!
+                let (worst, _) = maxAbsDifference(raw, expected)
+                print("\(network) raw Grad-CAM end to end vs float32 fixture: maxdiff \(worst) = \(worst / scale) × max ≤ 5e-5 × max")
+                assertClose(raw, expected, tolerance: 5e-5 * scale, "\(network) raw Grad-CAM vs float32 fixture")
+            } else {
+                print("\(network) raw Grad-CAM end to end vs f64 \(comparison)")
+                XCTAssertTrue(comparison.holds, "\(network) raw Grad-CAM \(comparison.failure)")
+            }
         }
     }
+
+    /// The networks whose end-to-end raw map falls short of the f64 rule (see above).
+    static let rawMapShortOfFloat64: Set<String> = ["resnet34"]
 
     /// (ours, reference) raw maps of both images, flattened.
     func rawMaps(_ network: String, useReferenceActivation: Bool) throws -> ([Float], [Float]) {

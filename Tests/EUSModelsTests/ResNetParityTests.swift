@@ -1,6 +1,7 @@
 import XCTest
 @testable import EUSModels
 import EUSCore
+import ReferenceNetworks
 
 /// Parity with PyTorch/torchvision on the reference fixtures, at the tolerances of the
 /// acceptance criteria.
@@ -27,6 +28,13 @@ final class ResNetParityTests: XCTestCase {
             let scale = reference.floats!.reduce(0) { max($0, abs($1)) }
             let layerDiff = maxAbsDifference(layer4.scalars, reference.floats!)
             XCTAssertLessThanOrEqual(layerDiff, 1e-4 * scale, "\(architecture) layer4 maxdiff \(layerDiff) (max|ref| \(scale))")
+
+            let f64 = try Fixture.float64(architecture)
+            for (forward, scalars) in [("prediction", logits.scalars), ("differentiable", captured.scalars)] {
+                assertWithinBounds("\(architecture) eval logits (\(forward) forward)",
+                                   [f64.compare(scalars, with: "eval_logits", tolerance: .absolute(1e-4))])
+            }
+            assertWithinBounds("\(architecture) eval layer4", [f64.compare(layer4.scalars, with: "eval_layer4", tolerance: .ofMax(1e-4))])
         }
     }
 
@@ -46,13 +54,19 @@ final class ResNetParityTests: XCTestCase {
 
             let parameters = model.namedParameters
             XCTAssertEqual(parameters.count, gradientCount)
-            // See `wellConditioned`: the shared ResNet-50 fixture is checked element-wise only
-            // where no ReLU kink intervenes (fc), and in relative L2 elsewhere.
+            // See `wellConditioned`: the float32 ResNet-50 fixture is checked element-wise only
+            // where no ReLU kink intervenes (fc), and in relative L2 everywhere; against float64,
+            // below, all but `resNet50GradientsShortOfFloat64` are checked element-wise.
             let elementWise = wellConditioned(architecture) ? parameters : parameters.filter { $0.name.hasPrefix("fc.") }
-            for named in parameters where !wellConditioned(architecture) {
-                let expected = io["grad.\(named.name)"]!.floats!
-                let error = relativeL2(named.grad.scalars, expected)
-                XCTAssertLessThanOrEqual(error, 0.1, "\(architecture) grad \(named.name) relative L2 error \(error)")
+            if !wellConditioned(architecture) {
+                var worst = (error: 0.0, name: "")
+                for named in parameters {
+                    let expected = io["grad.\(named.name)"]!.floats!
+                    let error = relativeL2(named.grad.scalars, expected)
+                    if error > worst.error { worst = (error, named.name) }
+                    XCTAssertLessThanOrEqual(error, 0.1, "\(architecture) grad \(named.name) relative L2 error \(error); \(describeFirst(named.grad.scalars, expected))")
+                }
+                print("\(architecture) gradients vs float32 fixture: worst relative L2 error \(worst.error) (grad.\(worst.name)) ≤ 0.1 over \(parameters.count) tensors")
             }
             for named in elementWise {
                 guard let reference = io["grad.\(named.name)"] else {
@@ -72,7 +86,41 @@ final class ResNetParityTests: XCTestCase {
                 let diff = maxAbsDifference(tensor.scalars, expected)
                 XCTAssertLessThanOrEqual(diff, 1e-5, "\(architecture) buffer \(name) maxdiff \(diff)")
             }
+
+            try assertTrainStepWithinFloat64Bounds(architecture, logits: logits.scalars, loss: loss, parameters: parameters, buffers: buffers)
         }
+    }
+
+    /// The train-mode pass against PyTorch's float64 answers: logits, loss, every gradient
+    /// tensor element-wise (for ResNet-50, all but `resNet50GradientsShortOfFloat64`, whose
+    /// figures are printed only) and every BatchNorm buffer after the step.
+    private func assertTrainStepWithinFloat64Bounds(_ architecture: String, logits: [Float], loss: Float,
+                                                    parameters: [NamedParameter], buffers: [(name: String, tensor: Tensor)]) throws {
+        let f64 = try Fixture.float64(architecture)
+        assertWithinBounds("\(architecture) train logits", [f64.compare(logits, with: "train_logits", tolerance: .absolute(1e-4))])
+        assertWithinBounds("\(architecture) train loss", [f64.compare([loss], with: "train_loss", tolerance: .absolute(1e-4))])
+
+        // All of them: the reference must name exactly this network's parameters and buffers.
+        XCTAssertEqual(Set(f64.quantities(startingWith: "grad.")), Set(parameters.map { "grad.\($0.name)" }), architecture)
+        let gradients = parameters.map {
+            f64.compare($0.grad.scalars, with: "grad.\($0.name)", tolerance: .ofMax(1e-3, plus: 1e-7))
+        }
+        if architecture == "resnet50" {
+            let excluded = Self.resNet50GradientsShortOfFloat64
+            XCTAssertEqual(excluded.count, 49)
+            XCTAssertTrue(excluded.isSubset(of: gradients.map(\.quantity)), "every excluded name is a gradient of resnet50")
+            let (short, held) = (gradients.filter { excluded.contains($0.quantity) }, gradients.filter { !excluded.contains($0.quantity) })
+            XCTAssertEqual(held.count, 112)
+            assertWithinBounds("\(architecture) gradients (the \(held.count) the two near-zero ReLUs leave within bound)", held)
+            reportShortOfFloat64Rule("\(architecture) gradients (the \(short.count) the two near-zero ReLUs put past their bounds)", short,
+                                     assertedInstead: "float32 fixture, relative L2 ≤ 0.1")
+        } else {
+            assertWithinBounds("\(architecture) gradients", gradients)
+        }
+        XCTAssertEqual(Set(f64.quantities(startingWith: "after_step.buffer.")), Set(buffers.map { "after_step.buffer.\($0.name)" }), architecture)
+        assertWithinBounds("\(architecture) BN buffers after the step", buffers.map {
+            f64.compare($0.tensor.scalars, with: "after_step.buffer.\($0.name)", tolerance: .absolute(1e-5))
+        })
     }
 
     func testSGDTrajectoryMatchesTorchOptimSGD() throws {
@@ -90,13 +138,50 @@ final class ResNetParityTests: XCTestCase {
                 optimizer.step()
             }
             let expected = io["sgd_losses"]!.floats!
-            let steps = wellConditioned(architecture) ? 4 : 1
-            for (step, (ours, torch)) in zip(losses, expected).prefix(steps).enumerated() {
-                let relative = abs(ours - torch) / abs(torch)
-                XCTAssertLessThanOrEqual(relative, step < 2 ? 1e-3 : 2e-2,
-                                         "\(architecture) SGD loss \(step): ours \(ours), torch \(torch)")
+            XCTAssertEqual(expected.count, 4, "\(architecture): the fixture should hold all four SGD losses")
+            // See `wellConditioned`: from the second step on, the float32 ResNet-50 fixture
+            // follows its own rounding, so only its first loss is checked; float64 checks all four
+            // but those of `sgdLossesShortOfFloat64`.
+            let fixtureSteps = wellConditioned(architecture) ? expected.indices : expected.indices.prefix(1)
+            var figures: [String] = []
+            for step in fixtureSteps {
+                let relative = abs(losses[step] - expected[step]) / abs(expected[step])
+                figures.append("[\(step)] \(relative) ≤ \(sgdTolerance(step))")
+                XCTAssertLessThanOrEqual(relative, sgdTolerance(step),
+                                         "\(architecture) SGD loss \(step): relative error \(relative); ours \(losses), torch \(expected)")
             }
+            print("\(architecture) SGD losses vs float32 fixture, relative error: \(figures.joined(separator: ", "))")
+            try assertSGDLossesWithinFloat64Bounds(architecture, losses)
         }
+    }
+
+    /// The relative tolerance of SGD loss `step`: the trajectories part slowly as rounding grows.
+    private func sgdTolerance(_ step: Int) -> Float { step < 2 ? 1e-3 : 2e-2 }
+
+    /// The SGD losses that our float32 trajectory puts past max(tolerance, 3 × spread) of
+    /// PyTorch's float64 one, as measured: resnet34's loss 3 at 1.13× its bound (|ours − f64|
+    /// 2.67e-4 against 2.37e-4, the 2% tolerance) and resnet50's loss 2 at 1.06× (0.296 against
+    /// 0.28, 3 × spread). They fall short of the f64 rule, so they are printed, not asserted,
+    /// under it. resnet34's loss 3 keeps its float32-fixture check (2% relative); resnet50's
+    /// fixture is checked at the first step only (see `wellConditioned`), so nothing is asserted
+    /// about its loss 2.
+    private static let sgdLossesShortOfFloat64 = ["resnet34": [3], "resnet50": [2]]
+
+    /// Each of the four losses against float64, at its relative tolerance; those of
+    /// `sgdLossesShortOfFloat64` are printed only.
+    private func assertSGDLossesWithinFloat64Bounds(_ architecture: String, _ losses: [Float]) throws {
+        let f64 = try Fixture.float64(architecture)
+        let expected = f64.values("sgd_losses"), spread = f64.spread("sgd_losses")
+        XCTAssertEqual(expected.count, 4, "\(architecture): the float64 reference should hold all four SGD losses")
+        XCTAssertEqual(losses.count, expected.count)
+        let comparisons = zip(losses, expected).enumerated().map { step, pair in
+            Float64Comparison("sgd_losses[\(step)]", ours: [pair.0], f64: [pair.1], spread: spread,
+                              tolerance: .ofMax(sgdTolerance(step)))
+        }
+        let short = Self.sgdLossesShortOfFloat64[architecture]!
+        assertWithinBounds("\(architecture) SGD losses", comparisons.indices.filter { !short.contains($0) }.map { comparisons[$0] })
+        reportShortOfFloat64Rule("\(architecture) SGD losses", short.map { comparisons[$0] },
+                                 assertedInstead: architecture == "resnet34" ? "float32 fixture, 2% relative" : "nothing at this step")
     }
 
     /// Grad-CAM's raw map, relu(sum_k mean_ij(dy1/dA_k) A_k), from the captured block's
@@ -129,12 +214,63 @@ final class ResNetParityTests: XCTestCase {
         }
     }
 
-    /// Whether the shared fixture's train-mode gradients are reproducible at all at the
-    /// element-wise tolerance. For the ResNet-50 fixture they are not: one ReLU input in
-    /// layer3.3 lies within float32 rounding of zero, so PyTorch's own float64 gradients differ
-    /// from its float32 ones (the fixture) by up to 94x the tolerance, and a float32 rerun of
-    /// its SGD trajectory misses the third loss by 27%. Its element-wise checks run on the
-    /// well-conditioned fixture instead (see `ConditionedFixtureTests`).
+    /// The ResNet-50 gradient tensors that fall short of the f64 rule (measured: 49 of 161, at
+    /// 1.35× to 131× their bounds; the other 112 stay within 0.74× theirs). Our float32
+    /// train-mode forward puts two ReLU inputs within float32 rounding of zero on the other side
+    /// from float64, and PyTorch float32 gets their signs right, so its spread does not cover them:
+    ///   - layer4.2's output, image 1, channel 59, position (1, 3): pre-activation +1.19e-4;
+    ///   - layer3.5's output, image 0, channel 49, position (0, 1): pre-activation +6.0e-6.
+    /// Their error flows back from there: every tensor from layer3.4 to layer4.2 goes past its
+    /// bound. Further back (layer1.0 to layer3.3) PyTorch's own kink in layer3.3 widens the spread
+    /// (3 × spread sets 110 of the other 112 bounds), and only layer1.1.bn1.bias goes past (1.35×).
+    /// These 49 keep their float32-fixture check (relative L2 ≤ 0.1); with those two ReLUs closed
+    /// as in float64 they meet the f64 rule too (`testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed`).
+    static let resNet50GradientsShortOfFloat64: Set<String> = {
+        let bottleneck = ["conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
+                          "conv3.weight", "bn3.weight", "bn3.bias"]
+        let downsample = ["downsample.0.weight", "downsample.1.weight", "downsample.1.bias"]
+        let blocks = [("layer3.4", bottleneck), ("layer3.5", bottleneck), ("layer4.0", bottleneck + downsample),
+                      ("layer4.1", bottleneck), ("layer4.2", bottleneck)]
+        return Set(["grad.layer1.1.bn1.bias"] + blocks.flatMap { block, names in names.map { "grad.\(block).\($0)" } })
+    }()
+
+    /// The cause of `resNet50GradientsShortOfFloat64`: our forward gives both ReLU inputs a small
+    /// positive value; once their outputs are zeroed before the backward (so the ReLU masks are
+    /// float64's), all 161 gradient tensors meet the f64 rule, the 49 excluded ones included.
+    func testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed() throws {
+        let model = try Fixture.network("resnet50")
+        let io = try Fixture.io("resnet50")
+        model.zeroGrad()
+        let logits = model.forward(io["input"]!.tensor!, mode: .train)
+        let (_, dLogits) = softmaxCrossEntropy(logits: logits, labels: Fixture.labels(io))
+        // (block, (image, channel, row, column), bound on our pre-activation)
+        for (name, (n, c, y, x), limit) in [("layer4.2", (1, 59, 1, 3), Float(2e-4)), ("layer3.5", (0, 49, 0, 1), 1e-5)] {
+            let output = try XCTUnwrap(model.blocks.first { $0.name == name }).output
+            let index = ((n * output.shape[1] + c) * output.shape[2] + y) * output.shape[3] + x
+            print("resnet50 \(name) output (image \(n), channel \(c), (\(y), \(x))): \(output[index]), zeroed")
+            XCTAssertGreaterThan(output[index], 0, "\(name): our forward should leave this ReLU open")
+            XCTAssertLessThan(output[index], limit, "\(name): this ReLU input should lie within float32 rounding of zero")
+            output[index] = 0
+        }
+        model.backward(dLogits)
+
+        let f64 = try Fixture.float64("resnet50")
+        let gradients = model.namedParameters.map {
+            f64.compare($0.grad.scalars, with: "grad.\($0.name)", tolerance: .ofMax(1e-3, plus: 1e-7))
+        }
+        XCTAssertEqual(gradients.count, 161)
+        let excluded = Self.resNet50GradientsShortOfFloat64
+        assertWithinBounds("resnet50 gradients, ReLUs closed (the 49 excluded)", gradients.filter { excluded.contains($0.quantity) })
+        assertWithinBounds("resnet50 gradients, ReLUs closed (the other 112)", gradients.filter { !excluded.contains($0.quantity) })
+    }
+
+    /// Whether the float32 fixture's train-mode gradients are reproducible at all at the
+    /// element-wise tolerance. For ResNet-50 they are not: one ReLU input in layer3.3 lies within
+    /// float32 rounding of zero, so PyTorch's own float32 gradients (the fixture) are up to 9.5%
+    /// of max|grad| away from its float64 ones, and its SGD losses up to 0.093. Those quantities
+    /// are checked against the float64 reference instead, within 3 × that spread, except where
+    /// our own float32 rounding falls short of that (`resNet50GradientsShortOfFloat64`,
+    /// `sgdLossesShortOfFloat64`).
     private func wellConditioned(_ architecture: String) -> Bool { architecture == "resnet34" }
 }
 

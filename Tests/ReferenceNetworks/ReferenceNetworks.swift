@@ -26,3 +26,113 @@ public enum ReferenceNetworks {
         return (model, warnings)
     }
 }
+
+extension ReferenceNetworks {
+    /// PyTorch's float64 answers for `architecture` and PyTorch float32's distance from them.
+    public static func float64(_ architecture: String) throws -> Float64Reference {
+        Float64Reference(file: try Safetensors.read(url("\(architecture).f64")))
+    }
+}
+
+/// `<arch>.f64.safetensors` (make_f64_references.py): for every quantity of `<arch>.io`, PyTorch's
+/// answer in float64 (`f64.<quantity>`, stored as float32) and max|PyTorch float32 − float64|
+/// (`spread.<quantity>`). Where a sum cancels heavily (a ReLU input within rounding of zero, the
+/// raw Grad-CAM map) float32 rounding alone moves the float32 fixture far from the exact answer,
+/// so a float32 engine is held to max|ours − f64| ≤ max(tolerance, 3 × spread): no further from
+/// the exact answer than three times PyTorch float32 is.
+public struct Float64Reference: Sendable {
+    let file: SafetensorsFile
+
+    /// The quantities whose names start with `prefix` ("grad.", "after_step.buffer.").
+    public func quantities(startingWith prefix: String) -> [String] {
+        file.tensors.map(\.name).filter { $0.hasPrefix("f64.\(prefix)") }.map { String($0.dropFirst(4)) }
+    }
+
+    public func values(_ quantity: String) -> [Float] {
+        guard let values = file["f64.\(quantity)"]?.floats else { preconditionFailure("no f64.\(quantity)") }
+        return values
+    }
+
+    public func spread(_ quantity: String) -> Float {
+        guard let spread = file["spread.\(quantity)"]?.floats?.first else { preconditionFailure("no spread.\(quantity)") }
+        return spread
+    }
+
+    /// `ours` against the whole of f64.`quantity`.
+    public func compare(_ ours: [Float], with quantity: String, tolerance: Tolerance) -> Float64Comparison {
+        Float64Comparison(quantity, ours: ours, f64: values(quantity), spread: spread(quantity), tolerance: tolerance)
+    }
+}
+
+/// A stated tolerance: `ofMax` × max|f64| + `absolute` (of one value, `ofMax` is relative).
+public struct Tolerance: Sendable, CustomStringConvertible {
+    let ofMax: Float, absolute: Float
+
+    public static func absolute(_ value: Float) -> Tolerance { Tolerance(ofMax: 0, absolute: value) }
+
+    public static func ofMax(_ fraction: Float, plus absolute: Float = 0) -> Tolerance {
+        Tolerance(ofMax: fraction, absolute: absolute)
+    }
+
+    func value(for reference: [Float]) -> Float {
+        ofMax * reference.reduce(0) { max($0, abs($1)) } + absolute
+    }
+
+    public var description: String {
+        switch (ofMax, absolute) {
+        case (0, _): "\(absolute)"
+        case (_, 0): "\(ofMax) × max|f64|"
+        default: "\(ofMax) × max|f64| + \(absolute)"
+        }
+    }
+}
+
+/// One quantity's max|ours − f64| and the bound max(tolerance, 3 × spread) it must stay within.
+public struct Float64Comparison: Sendable, CustomStringConvertible {
+    public let quantity: String
+    public let maxDiff: Float
+    public let threeSpread: Float
+    public let tolerance: Float
+    let statedTolerance: String
+    let firstValues: String
+
+    public init(_ quantity: String, ours: [Float], f64: [Float], spread: Float, tolerance: Tolerance) {
+        self.quantity = quantity
+        // A count mismatch can never pass.
+        maxDiff = ours.count == f64.count ? zip(ours, f64).reduce(0) { max($0, abs($1.0 - $1.1)) } : .infinity
+        threeSpread = 3 * spread
+        self.tolerance = tolerance.value(for: f64)
+        statedTolerance = tolerance.description
+        firstValues = "\(ours.count) values, first: ours \(ours.prefix(4)), f64 \(f64.prefix(4))"
+    }
+
+    public var bound: Float { max(tolerance, threeSpread) }
+    public var holds: Bool { maxDiff <= bound }
+    /// Whether PyTorch float32's own spread, not the stated tolerance, sets the bound.
+    public var spreadGoverns: Bool { threeSpread > tolerance }
+
+    public var description: String {
+        "\(quantity): max|ours − f64| \(short(maxDiff)) \(holds ? "≤" : ">") bound \(short(bound)) = "
+            + "max(tolerance \(statedTolerance) = \(short(tolerance)), 3 × spread \(short(threeSpread)))"
+    }
+
+    /// The failure message: the figures and the first values.
+    public var failure: String { "\(description); \(firstValues)" }
+
+    /// One line for a group of comparisons: how many fail, how many bounds the spread sets, and
+    /// the comparison nearest its bound (or furthest past it); a short group lists each one's figures.
+    public static func summary(_ group: String, _ comparisons: [Float64Comparison]) -> String {
+        let ratio = { (comparison: Float64Comparison) in comparison.maxDiff / comparison.bound }
+        let worst = comparisons.max { ratio($0) < ratio($1) }!
+        var line = "\(group) vs f64: \(comparisons.filter { !$0.holds }.count) of \(comparisons.count) fail, "
+            + "3 × spread sets \(comparisons.filter(\.spreadGoverns).count) of the bounds; "
+            + "worst at \(short(ratio(worst))) × its bound: \(worst)"
+        if comparisons.count > 1 && comparisons.count <= 4 {
+            line += "; each max|ours − f64| / bound: "
+                + comparisons.map { "\($0.quantity) \(short($0.maxDiff)) / \(short($0.bound))" }.joined(separator: ", ")
+        }
+        return line
+    }
+}
+
+private func short(_ value: Float) -> String { String(format: "%.3g", Double(value)) }
