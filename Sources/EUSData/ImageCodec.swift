@@ -12,6 +12,14 @@ public enum ImageDecoder {
     /// File extensions taken as images when a folder is scanned.
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
 
+    /// The largest image decoded, in pixels: 40 million (e.g. 8000×5000), far above any EUS
+    /// frame (about 1 million), so a hostile file of 20000×20000 that compresses to a few
+    /// hundred kilobytes is refused from its header, before anything is allocated.
+    /// `--max-pixels N` or `EUS_REPORT_MAX_PIXELS=N` changes it.
+    public static let defaultMaxPixels = 40_000_000
+    nonisolated(unsafe) public static var maxPixels = ProcessInfo.processInfo.environment["EUS_REPORT_MAX_PIXELS"]
+        .flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultMaxPixels
+
     public static func decode(_ url: URL) throws -> DecodedImage {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw UserError("\(url.path): cannot read the image (missing or unreadable)")
@@ -21,6 +29,11 @@ public enum ImageDecoder {
 
     /// Decodes an image held in memory; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> DecodedImage {
+        if let (width, height) = ImageHeader.dimensions(data) {
+            guard let pixels = CheckedSize.product([width, height]), pixels <= maxPixels else {
+                throw UserError("\(source): the image is \(width)x\(height) pixels, over the limit of \(maxPixels) pixels; give --max-pixels (or EUS_REPORT_MAX_PIXELS) to allow it")
+            }
+        }
         var image = cimageio_image()
         var message = [CChar](repeating: 0, count: 256)
         var format = ""
@@ -49,6 +62,32 @@ public enum ImageDecoder {
         let buffer = UnsafeBufferPointer(start: samples, count: width * height * channels)
         return DecodedImage(width: width, height: height, channels: channels,
                             bitDepth: Int(image.bit_depth), samples: Array(buffer))
+    }
+}
+
+/// An image's size read from its header, without decoding: PNG's IHDR, or a JPEG's
+/// start-of-frame segment. nil when the bytes are neither (the decoder then says why).
+enum ImageHeader {
+    static func dimensions(_ data: Data) -> (width: Int, height: Int)? {
+        let bytes = [UInt8](data.prefix(1 << 20))
+        func be16(_ i: Int) -> Int { Int(bytes[i]) << 8 | Int(bytes[i + 1]) }
+        func be32(_ i: Int) -> Int { be16(i) << 16 | be16(i + 2) }
+        if bytes.count >= 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), Array(bytes[12..<16]) == Array("IHDR".utf8) {
+            return (be32(16), be32(20))
+        }
+        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
+        var i = 2
+        while i + 9 < bytes.count {
+            guard bytes[i] == 0xFF else { return nil }
+            let marker = bytes[i + 1]
+            if marker == 0xFF { i += 1; continue }
+            // SOF0–SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) do not.
+            if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
+                return (be16(i + 7), be16(i + 5))
+            }
+            i += 2 + be16(i + 2)
+        }
+        return nil
     }
 }
 

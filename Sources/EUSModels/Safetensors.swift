@@ -66,7 +66,7 @@ public enum Safetensors {
             throw UserError("\(source): malformed safetensors header at byte offset 8: invalid JSON (\((error as NSError).userInfo["NSDebugDescription"] ?? error.localizedDescription))")
         }
         let metadata = try parseMetadata(header["__metadata__"], source: source)
-        var entries: [(begin: Int, tensor: NamedTensor)] = []
+        var entries: [(begin: Int, end: Int, tensor: NamedTensor)] = []
         for (name, value) in header where name != "__metadata__" {
             let entry = try parseEntry(name, value, source: source)
             let available = data.count - dataStart
@@ -77,10 +77,27 @@ public enum Safetensors {
             let values: NamedTensor.Values = entry.dtype == "F32"
                 ? .float32(littleEndian(bytes, as: UInt32.self).map { Float(bitPattern: $0) })
                 : .int64(littleEndian(bytes, as: UInt64.self).map { Int64(bitPattern: $0) })
-            entries.append((entry.begin, NamedTensor(name: name, shape: entry.shape, values: values)))
+            entries.append((entry.begin, entry.end, NamedTensor(name: name, shape: entry.shape, values: values)))
         }
         let ordered = entries.sorted { ($0.begin, $0.tensor.name) < ($1.begin, $1.tensor.name) }
+        try checkContiguous(ordered.map { ($0.tensor.name, $0.begin, $0.end) }, source: source)
         return SafetensorsFile(tensors: ordered.map(\.tensor), metadata: metadata)
+    }
+
+    /// The data section is the tensors back to back, as every writer lays it out: a tensor
+    /// that starts before the previous one ends would alias its bytes, and a gap hides bytes
+    /// that belong to no tensor.
+    private static func checkContiguous(_ spans: [(name: String, begin: Int, end: Int)], source: String) throws {
+        var previous: (name: String, end: Int) = ("the start of the data section", 0)
+        for span in spans {
+            if span.begin < previous.end {
+                throw UserError("\(source): malformed safetensors header: tensor '\(span.name)' (data_offsets from \(span.begin)) overlaps '\(previous.name)' (to \(previous.end))")
+            }
+            if span.begin > previous.end {
+                throw UserError("\(source): malformed safetensors header: \(span.begin - previous.end) bytes between \(previous.name == "the start of the data section" ? previous.name : "'\(previous.name)'") and tensor '\(span.name)' belong to no tensor")
+            }
+            previous = (span.name, span.end)
+        }
     }
 
     private static func parseMetadata(_ value: Any?, source: String) throws -> [String: String] {
@@ -116,7 +133,9 @@ public enum Safetensors {
               offsets[0] >= 0, offsets[1] >= offsets[0] else {
             throw malformed("has no valid data_offsets")
         }
-        let expected = shape.reduce(1, *) * (dtype == "F32" ? 4 : 8)
+        guard let expected = CheckedSize.product(shape + [dtype == "F32" ? 4 : 8]) else {
+            throw malformed("has shape \(shape), too large to address")
+        }
         guard offsets[1] - offsets[0] == expected else {
             throw malformed("has \(offsets[1] - offsets[0]) bytes for shape \(shape) of \(dtype) (expected \(expected))")
         }

@@ -1,11 +1,23 @@
 /// Line breaking and fitting for text drawn with `Canvas`: the toy text API draws one line at
 /// a time, so paragraphs are broken here by measuring words.
+///
+/// Every routine measures O(log n) candidates per cut (binary search on the cut point), and text
+/// longer than `maximumCharacters` is cut there with an ellipsis first, so a hostile case id or
+/// model name of a million characters costs milliseconds, not hours.
 public enum TextLayout {
+    /// No figure or PDF page shows more of one string than this.
+    public static let maximumCharacters = 2_000
+
+    /// `text`, cut to `maximumCharacters` with an ellipsis.
+    public static func capped(_ text: String) -> String {
+        text.count > maximumCharacters ? String(text.prefix(maximumCharacters)) + "…" : text
+    }
+
     /// Breaks `text` into lines no wider than `width`, greedily at spaces; explicit "\n" starts
     /// a new line. A single word wider than `width` is broken between characters.
     public static func wrap(_ text: String, font: Font, width: Double, on canvas: Canvas) -> [String] {
         var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for paragraph in capped(text).split(separator: "\n", omittingEmptySubsequences: false) {
             var current = ""
             for word in paragraph.split(separator: " ") {
                 let candidate = current.isEmpty ? String(word) : current + " " + word
@@ -27,14 +39,29 @@ public enum TextLayout {
     }
 
     private static func splitToFit(_ word: String, font: Font, width: Double, on canvas: Canvas) -> (String, String) {
-        var count = word.count - 1
-        while count > 1, canvas.measure(String(word.prefix(count)), font: font).width > width { count -= 1 }
-        return (String(word.prefix(count)), String(word.dropFirst(count)))
+        let characters = Array(word)
+        let count = longestFit(characters, in: 1...(characters.count - 1), suffix: "", font: font, width: width, on: canvas) ?? 1
+        return (String(characters[..<count]), String(characters[count...]))
+    }
+
+    /// The largest k in `range` whose prefix of k characters (then `suffix`) fits `width`, or
+    /// nil when even the smallest does not: a binary search, as the width grows with k.
+    static func longestFit(_ characters: [Character], in range: ClosedRange<Int>, suffix: String, font: Font,
+                           width: Double, on canvas: Canvas) -> Int? {
+        func fits(_ k: Int) -> Bool { canvas.measure(String(characters[..<k]) + suffix, font: font).width <= width }
+        guard fits(range.lowerBound) else { return nil }
+        var (low, high) = (range.lowerBound, range.upperBound)   // fits(low) holds
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if fits(middle) { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// `font` shrunk in 0.25 pt steps (not below `minimumSize`) until `text` fits `width` on
     /// one line.
     public static func fit(_ text: String, font: Font, width: Double, minimumSize: Double, on canvas: Canvas) -> Font {
+        let text = capped(text)
         var fitted = font
         while fitted.size > minimumSize, canvas.measure(text, font: fitted).width > width {
             fitted = fitted.sized(max(minimumSize, fitted.size - 0.25))
@@ -44,10 +71,12 @@ public enum TextLayout {
 
     /// `text` shortened with an ellipsis until it fits `width`.
     public static func truncate(_ text: String, font: Font, width: Double, on canvas: Canvas) -> String {
-        guard canvas.measure(text, font: font).width > width else { return text }
-        var kept = text
-        while !kept.isEmpty, canvas.measure(kept + "…", font: font).width > width { kept.removeLast() }
-        return kept + "…"
+        let characters = Array(capped(text))
+        guard canvas.measure(String(characters), font: font).width > width else { return String(characters) }
+        guard characters.count > 1,
+              let kept = longestFit(characters, in: 1...(characters.count - 1), suffix: "…", font: font, width: width, on: canvas)
+        else { return "…" }
+        return String(characters[..<kept]) + "…"
     }
 
     /// The line height used for wrapped text: 1.25 × the font size.

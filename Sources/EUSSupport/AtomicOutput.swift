@@ -2,9 +2,11 @@ import Foundation
 
 /// Writes outputs so that a reader never sees half of one.
 ///
-/// A file is written to `.<name>.partial-<pid>` beside its destination and renamed into place;
-/// a folder is built under a hidden sibling and swapped in at the end, so an interrupted or
-/// failed run leaves the previous output intact.
+/// A file is written to `.<name>.partial-<pid>` beside its destination, flushed to disk and
+/// renamed into place; a folder is built under a hidden sibling and swapped in at the end, so
+/// an interrupted or failed run leaves the previous output intact. What a killed run leaves
+/// behind (a staging folder, or the previous folder set aside as `.<name>.old-<pid>` between
+/// the two renames of a swap) is removed or put back by the next run to the same destination.
 public enum AtomicOutput {
     /// Writes `data` to `url` via a temporary sibling and a rename. Creates parent folders.
     public static func write(_ data: Data, to url: URL) throws {
@@ -32,6 +34,11 @@ public enum AtomicOutput {
     public static func buildDirectory<T>(at destination: URL, _ body: (URL) throws -> T) throws -> T {
         let parent = destination.deletingLastPathComponent()
         try createDirectory(parent)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw UserError("\(destination.path): exists and is a file, not a folder; give another --out or remove the file")
+        }
+        recoverLeftovers(of: destination)
         let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
         try? FileManager.default.removeItem(at: staging)
         try createDirectory(staging)
@@ -50,6 +57,24 @@ public enum AtomicOutput {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
             throw UserError("\(url.path): cannot create the folder (\(describe(error)))")
+        }
+    }
+
+    /// Puts back a previous folder that a killed swap set aside (when the destination is
+    /// missing), and removes the staging folders and set-aside copies of runs that are no
+    /// longer alive.
+    static func recoverLeftovers(of destination: URL) {
+        let fm = FileManager.default
+        let parent = destination.deletingLastPathComponent(), name = destination.lastPathComponent
+        guard let siblings = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        for sibling in siblings.sorted() {
+            for marker in [".partial-", ".old-"] where sibling.hasPrefix(".\(name)\(marker)") {
+                guard let pid = Int32(sibling.dropFirst(name.count + 1 + marker.count)), pid != getpid(),
+                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let path = parent.appendingPathComponent(sibling).path
+                if marker == ".old-", !fm.fileExists(atPath: destination.path), rename(path, destination.path) == 0 { continue }
+                try? fm.removeItem(atPath: path)
+            }
         }
     }
 
@@ -87,6 +112,9 @@ public enum AtomicOutput {
                 offset += written
             }
         }
+        // On disk before the rename makes it visible: a crash then leaves the old file or the
+        // whole new one, never an empty one.
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         return failure
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import EUSSupport
 
 /// The failures of issue 7's robustness list that are not about the dataset itself: each ends
 /// with one clear line, a non-zero exit, and no partial output at the destination.
@@ -17,6 +18,31 @@ final class RobustnessTests: CLITestCase {
 
         let train = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("blocker/run")] + Self.tiny)
         assertFails(train, with: "blocker/run: cannot write there")
+    }
+
+    func testAnOutputFolderNeverReplacesAFile() throws {
+        try write("keep me", to: "f")
+        let synth = try CLI.run(["synth", "--out", path("f"), "--gist", "2", "--lm", "2", "--size", "32"])
+        assertFails(synth, with: "f: exists and is a file")
+        XCTAssertEqual(try read("f"), "keep me")
+        assertNoStagingLeft()
+    }
+
+    /// What a killed run leaves: a staging folder, and the previous output set aside between
+    /// the two renames of a swap (the destination missing). The next run removes the first
+    /// and puts the second back (2147483647 is a pid no process has).
+    func testLeftoversOfAKilledRunAreRecoveredByTheNextRun() throws {
+        try write("previous", to: ".out.old-2147483647/marker.txt")
+        try write("half", to: ".out.partial-2147483647/x.txt")
+        AtomicOutput.recoverLeftovers(of: url("out"))
+        XCTAssertEqual(try read("out/marker.txt"), "previous", "the set-aside folder is put back")
+        XCTAssertFalse(exists(".out.old-2147483647"))
+        XCTAssertFalse(exists(".out.partial-2147483647"), "the dead run's staging folder is removed")
+        try write("stale", to: ".phantom.partial-2147483647/x.txt")
+        let synth = try CLI.run(["synth", "--out", path("phantom"), "--gist", "2", "--lm", "2", "--size", "32"])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        XCTAssertTrue(exists("phantom/manifest.csv"))
+        assertNoStagingLeft()
     }
 
     func testReadOnlyFolderWhenNotRoot() throws {

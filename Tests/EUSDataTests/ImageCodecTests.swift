@@ -1,4 +1,4 @@
-import EUSData
+@testable import EUSData
 import EUSSupport
 import Foundation
 import XCTest
@@ -129,5 +129,22 @@ final class ImageCodecTests: XCTestCase {
         }
         assertThrows(try ImageDecoder.decode(folder.appendingPathComponent("missing.png")), containing: ["missing.png", "cannot read"])
         assertThrows(try ImageDecoder.decode(fixture("cmyk.jpg")), containing: ["cmyk.jpg", "CMYK JPEG is not supported"])
+    }
+
+    /// A file that claims 20000×20000 pixels (here only its header: a real one compresses to
+    /// a few hundred kilobytes) is refused from the header, before any allocation, naming the
+    /// limit and the option; the size read from the header is the size decoded.
+    func testImagesOverThePixelBudgetAreRefusedFromTheirHeader() throws {
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
+        png += Data("IHDR".utf8)
+        for side in [20_000, 20_000] { png += Data([UInt8(side >> 24 & 255), UInt8(side >> 16 & 255), UInt8(side >> 8 & 255), UInt8(side & 255)]) }
+        png += Data([8, 0, 0, 0, 0, 0, 0, 0, 0])
+        assertThrows(try ImageDecoder.decode(png, source: "huge.png"),
+                     containing: ["huge.png", "20000x20000", "over the limit of \(ImageDecoder.maxPixels)", "--max-pixels"])
+        for name in ["gray8_300x260.png", "interlaced.png", "rgb.jpg", "gray.jpg", "progressive.jpg"] {
+            let data = try Data(contentsOf: try fixture(name)), image = try ImageDecoder.decode(data, source: name)
+            let header = try XCTUnwrap(ImageHeader.dimensions(data), name)
+            XCTAssertEqual([header.width, header.height], [image.width, image.height], name)
+        }
     }
 }

@@ -70,6 +70,29 @@ final class SafetensorsTests: XCTestCase {
         try assertError(data, contains: ["malformed safetensors header", "byte offset 8"])
     }
 
+    /// A header whose numbers overflow, overlap or leave gaps is an error naming the tensor,
+    /// never a trap or an alias.
+    func testOversizedOverlappingAndGappedOffsetsAreRefused() throws {
+        func file(_ header: String, dataBytes: Int) -> Data {
+            var data = Data()
+            let json = Array(header.utf8)
+            withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
+            data.append(contentsOf: json)
+            data.append(Data(count: dataBytes))
+            return data
+        }
+        try assertError(file(#"{"a": {"dtype": "F32", "shape": [4611686018427387904], "data_offsets": [0, 4]}}"#, dataBytes: 4),
+                        contains: ["tensor 'a'", "too large"])
+        try assertError(file(#"{"a": {"dtype": "F32", "shape": [1099511627776, 1099511627776], "data_offsets": [0, 4]}}"#, dataBytes: 4),
+                        contains: ["tensor 'a'", "too large"])
+        try assertError(file(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, dataBytes: 12),
+                        contains: ["'b'", "overlaps 'a'"])
+        try assertError(file(#"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}"#, dataBytes: 12),
+                        contains: ["4 bytes between 'a' and tensor 'b'"])
+        try assertError(file(#"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#, dataBytes: 8),
+                        contains: ["4 bytes between the start of the data section and tensor 'a'"])
+    }
+
     func testTruncatedFileNamesTheTensorAndOffset() throws {
         let tensors = [NamedTensor(name: "a", Tensor(shape: [4], scalars: [1, 2, 3, 4])),
                        NamedTensor(name: "b", Tensor(shape: [2, 2], scalars: [5, 6, 7, 8]))]

@@ -26,6 +26,27 @@ final class TextAndScaleTests: XCTestCase {
         _ = try? canvas.finish()
     }
 
+    /// A hostile case id or model name (here 300,000 characters, one word) is cut to
+    /// `maximumCharacters` with an ellipsis before any measuring, and every cut point is found
+    /// by binary search: the longest prefix that fits, as a one-character-at-a-time search
+    /// would find it, but in O(log n) measurements.
+    func testHugeStringsAreCappedAndCutByBinarySearch() {
+        let canvas = Canvas(kind: .svg, size: Size(width: 200, height: 200))
+        let font = Font(size: 9)
+        let huge = String(repeating: "abcdefghij", count: 30_000)
+        XCTAssertEqual(TextLayout.capped(huge).count, TextLayout.maximumCharacters + 1)
+        let truncated = TextLayout.truncate(huge, font: font, width: 80, on: canvas)
+        XCTAssertTrue(truncated.hasSuffix("…"))
+        XCTAssertLessThanOrEqual(canvas.measure(truncated, font: font).width, 80)
+        let oneMore = String(huge.prefix(truncated.count)) + "…"
+        XCTAssertGreaterThan(canvas.measure(oneMore, font: font).width, 80, "the longest prefix that fits")
+        let lines = TextLayout.wrap(huge, font: font, width: 120, on: canvas)
+        XCTAssertEqual(lines.joined().count, TextLayout.maximumCharacters + 1, "wrapped, capped, nothing lost in between")
+        for line in lines { XCTAssertLessThanOrEqual(canvas.measure(line, font: font).width, 120 + 1e-9) }
+        XCTAssertEqual(TextLayout.truncate("short", font: font, width: 80, on: canvas), "short")
+        _ = try? canvas.finish()
+    }
+
     func testFitShrinksUntilTheTextFits() {
         let canvas = Canvas(kind: .svg, size: Size(width: 200, height: 200))
         let text = "Sensitivity 85.71% (67.38%–100.00%)"
