@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
             F(4x4, 3x3)), each after one warm-up step, on seeded random images. Prints one \
             JSON line:
 
-              arch, image_size, batch_size, threads, train_img_s, infer_img_s,
+              arch, image_size, width, batch_size, threads, train_img_s, infer_img_s,
               gflops_train, gflops_infer, peak_rss_mib
 
             gflops_* are achieved GFLOP/s: forward FLOPs per image (2 per multiply-add of the \
@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Images per batch.")
     var batchSize = 16
 
+    @Option(help: "ResNet base width: 64 is torchvision's, the demo trains 32.")
+    var width = 64
+
     @Option(help: "Timed steps for training and for inference (after one warm-up step each).")
     var steps = 3
 
@@ -49,14 +52,14 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--arch must be resnet18, resnet34 or resnet50, not '\(arch)'")
         }
         guard imageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
-        guard batchSize >= 1, steps >= 1, threads >= 1 else {
-            throw ValidationError("--batch-size, --steps and --threads must be at least 1")
+        guard batchSize >= 1, steps >= 1, threads >= 1, width >= 1 else {
+            throw ValidationError("--batch-size, --steps, --threads and --width must be at least 1")
         }
     }
 
     func run() throws {
         let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
-                                   batchSize: batchSize, steps: steps, threads: threads, profile: profile)
+                                   batchSize: batchSize, steps: steps, threads: threads, width: width, profile: profile)
         if profile {
             let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),
                           Benchmark.profileTable(result.inferProfile, steps: steps, title: "Eval forward")]
