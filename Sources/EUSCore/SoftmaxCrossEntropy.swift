@@ -2,11 +2,15 @@ import Foundation
 
 /// Softmax cross-entropy, averaged over the batch, as torch.nn.functional.cross_entropy.
 ///
-///     loss = (1/N) sum_n [ log sum_k exp(z[n, k]) - z[n, label_n] ]
-///     dloss/dz[n, k] = (softmax(z)[n, k] - [k == label_n]) / N
+///     q[n, k] = (1 - ε) [k == label_n] + ε / K            (label smoothing ε)
+///     loss = (1/N) sum_n sum_k q[n, k] ( log sum_j exp(z[n, j]) - z[n, k] )
+///     dloss/dz[n, k] = (softmax(z)[n, k] - q[n, k]) / N
 ///
+/// ε = 0 is the plain cross-entropy; with ε > 0 it is `torch.nn.CrossEntropyLoss(
+/// label_smoothing=ε)` (Szegedy et al., "Rethinking the Inception Architecture", 2016).
 /// Layout: logits (N, K), labels N class indices in 0..<K. Sums run in Double.
-public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Float, dLogits: Tensor) {
+public func softmaxCrossEntropy(logits: Tensor, labels: [Int], labelSmoothing: Double = 0) -> (loss: Float, dLogits: Tensor) {
+    precondition((0..<1).contains(labelSmoothing), "softmaxCrossEntropy: label smoothing in [0, 1), got \(labelSmoothing)")
     precondition(logits.shape.count == 2, "softmaxCrossEntropy: logits must be (N, K), got \(logits.shape)")
     let (n, k) = (logits.shape[0], logits.shape[1])
     precondition(labels.count == n, "softmaxCrossEntropy: \(labels.count) labels for \(n) rows")
@@ -20,10 +24,12 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Float, 
         for j in 0..<k { peak = max(peak, Double(z[j])) }
         var sum: Double = 0
         for j in 0..<k { sum += exp(Double(z[j]) - peak) }
-        total += peak + log(sum) - Double(z[label])
+        let logSum = peak + log(sum)
         for j in 0..<k {
+            let target = (j == label ? 1 - labelSmoothing : 0) + labelSmoothing / Double(k)
+            if target != 0 { total += target * (logSum - Double(z[j])) }
             let p = exp(Double(z[j]) - peak) / sum
-            gradient[row * k + j] = Float((p - (j == label ? 1 : 0)) / Double(n))
+            gradient[row * k + j] = Float((p - target) / Double(n))
         }
     }
     return (Float(total / Double(n)), gradient)

@@ -3,15 +3,33 @@ import Foundation
 
 extension Dataset {
     /// The network input of one case: decode, augment (when `augmentation` is given; the
-    /// draw depends on seed, case id and epoch), resize to `imageSize`², normalise.
+    /// draw depends on seed, case id and epoch, and its geometry on the scan's, see
+    /// `ScanGeometry`), resize to `imageSize`², normalise.
     /// Returns (3, S, S), CHW. Without augmentation this is exactly `Preprocessing.tensor`.
     public func loadTensor(_ item: Case, imageSize: Int, augmentation: Augmentation? = nil,
                            seed: UInt64 = 0, epoch: Int = 0) throws -> [Float] {
         let image = try ImageDecoder.decode(item.path)
         guard let augmentation else { return Preprocessing.tensor(image, imageSize: imageSize) }
-        let draw = augmentation.draw(seed: seed, caseID: item.id, epoch: epoch)
-        let (planes, h, w) = draw.apply(image.rgbPlanes01(), height: image.height, width: image.width)
-        var x = Resize.planes(planes, channels: 3, height: h, width: w, outHeight: imageSize, outWidth: imageSize)
+        return Self.augmentedTensor(image, augmentation: augmentation, seed: seed, caseID: item.id, epoch: epoch,
+                                    imageSize: imageSize)
+    }
+
+    /// A gray image is augmented as one plane and replicated afterwards: the same numbers as
+    /// three equal planes, at a third of the work.
+    static func augmentedTensor(_ image: DecodedImage, augmentation: Augmentation, seed: UInt64, caseID: String,
+                                epoch: Int, imageSize: Int) -> [Float] {
+        var planes = image.rgbPlanes01()
+        let plane = image.width * image.height
+        let gray = image.colorChannels == 1
+        if gray { planes.removeLast(2 * plane) }
+        let geometry = ScanGeometry.resolve(augmentation.scanner, gray: Array(planes[0..<plane]),
+                                            height: image.height, width: image.width)
+        let draw = augmentation.draw(seed: seed, caseID: caseID, epoch: epoch, kind: geometry.kind)
+        let channels = gray ? 1 : 3
+        let (augmented, h, w) = draw.apply(planes, channels: channels, height: image.height, width: image.width,
+                                           centre: (geometry.centreX, geometry.centreY))
+        var x = Resize.planes(augmented, channels: channels, height: h, width: w, outHeight: imageSize, outWidth: imageSize)
+        if gray { x += x + x }
         Preprocessing.normalize(&x)
         return x
     }
@@ -89,4 +107,41 @@ private final class ErrorSlots: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ error: Error) { lock.lock(); slots[i] = error; lock.unlock() }
     var first: Error? { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 }.first }
+}
+
+/// Test-time augmentation (`--tta`): the views of an image whose predicted probabilities are
+/// averaged. They are the exact symmetries of the training augmentation, nothing random:
+/// a radial scan at 0°, 90°, 180° and 270° about its transducer, each also mirrored (8 views);
+/// a sector as it is and mirrored (2 views). The first view is the plain image.
+public enum TestTimeAugmentation {
+    public static func draws(for kind: ScanGeometry.Kind) -> [AugmentationDraw] {
+        let angles: [Double] = kind == .radial ? [0, 90, 180, 270] : [0]
+        return [false, true].flatMap { flip in
+            angles.map { angle in
+                var draw = AugmentationDraw.identity
+                draw.flip = flip
+                draw.rotationDegrees = angle
+                return draw
+            }
+        }
+    }
+}
+
+extension Dataset {
+    /// The network inputs of `TestTimeAugmentation`'s views of one case, each (3, S, S); the
+    /// first is exactly `loadTensor` without augmentation.
+    public func viewTensors(_ item: Case, imageSize: Int, scanner: ScannerSetting = .auto) throws -> [[Float]] {
+        let image = try ImageDecoder.decode(item.path)
+        let planes = image.rgbPlanes01()
+        let plane = image.width * image.height
+        let geometry = ScanGeometry.resolve(scanner, gray: Array(planes[0..<plane]), height: image.height, width: image.width)
+        return TestTimeAugmentation.draws(for: geometry.kind).enumerated().map { index, draw in
+            if index == 0 { return Preprocessing.tensor(image, imageSize: imageSize) }
+            let view = draw.apply(planes, height: image.height, width: image.width, centre: (geometry.centreX, geometry.centreY))
+            var x = Resize.planes(view.planes, channels: 3, height: view.height, width: view.width,
+                                  outHeight: imageSize, outWidth: imageSize)
+            Preprocessing.normalize(&x)
+            return x
+        }
+    }
 }

@@ -30,10 +30,13 @@ public final class SGD: Optimizer {
     public let dampening: Float
     public let weightDecay: Float
     public let nesterov: Bool
+    /// Per parameter: whether weight decay applies to it (see `WeightDecay.appliesTo`).
+    public let decays: [Bool]
     private var buffers: [Tensor?]
 
+    /// - Parameter decays: per parameter, whether `weightDecay` applies (default: all).
     public init(parameters: [NamedParameter], learningRate: Float, momentum: Float = 0,
-                dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+                dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false, decays: [Bool]? = nil) {
         precondition(learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD: negative hyper-parameter")
         precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum and no dampening")
         self.parameters = parameters
@@ -42,13 +45,15 @@ public final class SGD: Optimizer {
         self.dampening = dampening
         self.weightDecay = weightDecay
         self.nesterov = nesterov
+        self.decays = decays ?? Array(repeating: true, count: parameters.count)
+        precondition(self.decays.count == parameters.count, "SGD: one decay flag per parameter")
         buffers = Array(repeating: nil, count: parameters.count)
     }
 
     public func step() {
         for (index, named) in parameters.enumerated() {
             let (p, g, count) = (named.value.data, named.grad.data, named.value.count)
-            let (lr, decay, mu, keep) = (learningRate, weightDecay, momentum, 1 - dampening)
+            let (lr, decay, mu, keep) = (learningRate, decays[index] ? weightDecay : 0, momentum, 1 - dampening)
             guard mu != 0 else {
                 for i in 0..<count { p[i] -= lr * (g[i] + decay * p[i]) }
                 continue
@@ -93,11 +98,14 @@ public final class AdamW: Optimizer {
     public let weightDecay: Float
     /// The number of steps taken (t).
     public private(set) var steps: Int64 = 0
+    /// Per parameter: whether weight decay applies to it (see `WeightDecay.appliesTo`).
+    public let decays: [Bool]
     private var firstMoments: [Tensor]
     private var secondMoments: [Tensor]
 
+    /// - Parameter decays: per parameter, whether `weightDecay` applies (default: all).
     public init(parameters: [NamedParameter], learningRate: Float = 1e-3, beta1: Float = 0.9,
-                beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 1e-2) {
+                beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 1e-2, decays: [Bool]? = nil) {
         precondition(learningRate >= 0 && (0..<1).contains(beta1) && (0..<1).contains(beta2) && epsilon > 0,
                      "AdamW: invalid hyper-parameters")
         self.parameters = parameters
@@ -106,6 +114,8 @@ public final class AdamW: Optimizer {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+        self.decays = decays ?? Array(repeating: true, count: parameters.count)
+        precondition(self.decays.count == parameters.count, "AdamW: one decay flag per parameter")
         firstMoments = parameters.map { Tensor(shape: $0.value.shape) }
         secondMoments = parameters.map { Tensor(shape: $0.value.shape) }
     }
@@ -118,7 +128,7 @@ public final class AdamW: Optimizer {
         for (index, named) in parameters.enumerated() {
             let (p, g) = (named.value.data, named.grad.data)
             let (m, v) = (firstMoments[index].data, secondMoments[index].data)
-            let decay = 1 - learningRate * weightDecay
+            let decay = decays[index] ? 1 - learningRate * weightDecay : 1
             for i in 0..<named.value.count {
                 p[i] *= decay
                 m[i] = beta1 * m[i] + (1 - beta1) * g[i]
@@ -143,6 +153,15 @@ public final class AdamW: Optimizer {
         steps = step
         firstMoments = first.map { $0! }
         secondMoments = second.map { $0! }
+    }
+}
+
+/// Which parameters weight decay applies to.
+public enum WeightDecay {
+    /// Convolution and fc weights (rank ≥ 2) but not BatchNorm's γ, β or any bias: decaying
+    /// those only fights the normalisation (the rule of Goyal et al. 2017 and timm).
+    public static func appliesTo(_ parameters: [NamedParameter]) -> [Bool] {
+        parameters.map { $0.value.shape.count >= 2 }
     }
 }
 

@@ -15,10 +15,13 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
     public var software: SoftwareVersions
     public var machine: MachineDescription
     public var steps: [StepTiming]
+    /// Whether P(positive) is the mean over test-time views (`--tta`); nil in older files.
+    public var testTimeAugmentation: Bool?
 
     public init(data: DataSummary, split: SplitSettings, models: [ModelSummary], cam: CAMSummary,
                 threshold: Double, thresholdSource: String, seed: UInt64, software: SoftwareVersions,
-                machine: MachineDescription, steps: [StepTiming]) {
+                machine: MachineDescription, steps: [StepTiming], testTimeAugmentation: Bool = false) {
+        self.testTimeAugmentation = testTimeAugmentation
         self.data = data
         self.split = split
         self.models = models
@@ -33,6 +36,7 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case data, split, models, cam, threshold, thresholdSource = "threshold_source", seed, software, machine, steps
+        case testTimeAugmentation = "test_time_augmentation"
     }
 
     public struct DataSummary: Codable, Equatable, Sendable {
@@ -76,9 +80,16 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
         public var width: Int
         public var trainSeconds: Double?
         public var epochs: Int?
+        /// The training recipe in words and how the weights were chosen (config.json's
+        /// `recipe` and `selection`); nil in older files.
+        public var recipe: [String]?
+        public var selection: String?
 
         public init(name: String, arch: String, weights: String, parameters: Int, flops: Double,
-                    imageSize: Int, width: Int, trainSeconds: Double?, epochs: Int?) {
+                    imageSize: Int, width: Int, trainSeconds: Double?, epochs: Int?,
+                    recipe: [String]? = nil, selection: String? = nil) {
+            self.recipe = recipe
+            self.selection = selection
             self.name = name
             self.arch = arch
             self.weights = weights
@@ -92,7 +103,7 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, arch, weights, parameters, flops, imageSize = "image_size", width
-            case trainSeconds = "train_seconds", epochs
+            case trainSeconds = "train_seconds", epochs, recipe, selection
         }
     }
 

@@ -41,6 +41,8 @@ public struct EvaluationJob: Sendable {
     public var steps: [EvaluationDocument.StepTiming]
     /// Whether the data are the phantom; nil asks the data folder's manifest.
     public var synthetic: Bool?
+    /// Average P(positive) over `TestTimeAugmentation`'s views (off for the study's numbers).
+    public var testTimeAugmentation: Bool = false
 
     public init(data: URL, split: URL, models: [ModelRun], out: URL, cam: CAMSettings, threshold: Double,
                 positiveClass: String?, splitSettings: SplitSettings? = nil,
@@ -79,10 +81,11 @@ public enum Evaluator {
                 let camFolder = staging.appendingPathComponent("cams").appendingPathComponent(run.name)
                 try AtomicOutput.createDirectory(camFolder)
                 let network = try Network(weights: run.folder.model, arch: run.arch)
-                layers.append(try network.camLayer(job.cam.layer))
+                layers.append(try network.camLayer(job.cam.layer, imageSize: run.config.training.imageSize))
                 predictions.append(try Predictor.predict(
                     cases, dataset: dataset, network: network, imageSize: run.config.training.imageSize,
-                    cam: job.cam, camDirectory: camFolder, title: "evaluate \(run.name)"))
+                    cam: job.cam, camDirectory: camFolder, title: "evaluate \(run.name)",
+                    testTimeAugmentation: job.testTimeAugmentation))
                 try copy(run.folder.history, to: staging.appendingPathComponent("histories/\(run.name).csv"))
                 try copy(run.folder.config, to: staging.appendingPathComponent("configs/\(run.name).json"))
             }
@@ -98,7 +101,8 @@ public enum Evaluator {
                 models: runs.map(\.summary), cam: .init(method: job.cam.method, target: job.cam.target,
                                                               layer: Set(layers).sorted().joined(separator: ", "), alpha: job.cam.alpha), threshold: job.threshold,
                 thresholdSource: "fixed at \(job.threshold) before evaluation",
-                seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps)
+                seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps,
+                testTimeAugmentation: job.testTimeAugmentation)
             try JSONFile.write(document, to: staging.appendingPathComponent("eval.json"))
             return document
         }
@@ -172,6 +176,7 @@ struct LoadedRun {
     var summary: EvaluationDocument.ModelSummary {
         .init(name: name, arch: arch.rawValue, weights: folder.model.standardizedFileURL.path, parameters: config.parameters,
               flops: config.flops, imageSize: config.training.imageSize, width: config.training.width,
-              trainSeconds: history.reduce(0) { $0 + $1.seconds }, epochs: history.count)
+              trainSeconds: history.reduce(0) { $0 + $1.seconds }, epochs: history.count,
+              recipe: config.recipe, selection: config.selection)
     }
 }

@@ -10,6 +10,8 @@ final class Network {
     let arch: Architecture
     let model: ResNet
     private var optimizer: Optimizer?
+    /// The weight average that is saved and evaluated, when the settings ask for one.
+    private var average: WeightAverage?
 
     /// A freshly initialised network (torchvision's initialisation, seeded).
     init(arch: Architecture, width: Int, seed: UInt64) throws {
@@ -42,28 +44,35 @@ final class Network {
         }
     }
 
+    /// The optimiser (weight decay on the weights only) and, when `settings.emaDecay` > 0, the
+    /// weight average, both starting from the current weights.
     func makeOptimizer(_ settings: TrainingSettings) {
-        let lr = Float(settings.learningRate)
+        let (lr, parameters) = (Float(settings.learningRate), model.namedParameters)
+        let decays = WeightDecay.appliesTo(parameters)
         switch settings.optimizer {
         case .sgd:
-            optimizer = SGD(parameters: model.namedParameters, learningRate: lr, momentum: Float(settings.momentum),
-                            weightDecay: Float(settings.weightDecay))
+            optimizer = SGD(parameters: parameters, learningRate: lr, momentum: Float(settings.momentum),
+                            weightDecay: Float(settings.weightDecay), decays: decays)
         case .adamw:
-            optimizer = AdamW(parameters: model.namedParameters, learningRate: lr, weightDecay: Float(settings.weightDecay))
+            optimizer = AdamW(parameters: parameters, learningRate: lr, weightDecay: Float(settings.weightDecay), decays: decays)
         }
+        average = settings.emaDecay > 0 ? WeightAverage(model: model, decay: settings.emaDecay) : nil
     }
 
     /// One optimisation step on a batch (N, 3, S, S): forward in train mode, mean
-    /// cross-entropy, backward, update. A non-finite loss is returned without an update.
-    func trainStep(input: [Float], labels: [Int], imageSize: Int, learningRate: Double) -> (loss: Float, correct: Int) {
+    /// cross-entropy (label-smoothed by `labelSmoothing`), backward, update, then the weight
+    /// average. A non-finite loss is returned without an update.
+    func trainStep(input: [Float], labels: [Int], imageSize: Int, learningRate: Double,
+                   labelSmoothing: Double = 0) -> (loss: Float, correct: Int) {
         let x = Tensor(shape: [labels.count, 3, imageSize, imageSize], scalars: input)
         model.zeroGrad()
         let logits = model.forward(x, mode: .train)
-        let (loss, dLogits) = softmaxCrossEntropy(logits: logits, labels: labels)
+        let (loss, dLogits) = softmaxCrossEntropy(logits: logits, labels: labels, labelSmoothing: labelSmoothing)
         guard loss.isFinite, let optimizer else { return (loss, 0) }
         model.backward(dLogits)
         optimizer.learningRate = Float(learningRate)
         optimizer.step()
+        average?.update()
         let z = logits.scalars
         let correct = labels.enumerated().filter { n, label in
             (z[2 * n + 1] > z[2 * n] ? 1 : 0) == label
@@ -83,18 +92,23 @@ final class Network {
         guard let method = CAMMethod(rawValue: settings.method) else {
             throw UserError("--cam must be gradcam or gradcampp, got '\(settings.method)'")
         }
-        let cam = try GradCAM(model: model, layer: settings.layer ?? GradCAM.defaultLayer, method: method,
+        let cam = try GradCAM(model: model, layer: settings.layer ?? CAMSettings.defaultLayer(imageSize: imageSize), method: method,
                               positiveClass: positiveIndex)
         let x = Tensor(shape: [count, 3, imageSize, imageSize], scalars: input)
         return try cam.compute(input: x, target: CAMStep.target(settings))
     }
 
-    /// The torchvision path of the block that `layer` (default `layer4[-1]`) names.
-    func camLayer(_ layer: String?) throws -> String {
-        try GradCAM(model: model, layer: layer ?? GradCAM.defaultLayer).layer
+    /// The torchvision path of the block that `layer` (default: `CAMSettings.defaultLayer`) names.
+    func camLayer(_ layer: String?, imageSize: Int) throws -> String {
+        try GradCAM(model: model, layer: layer ?? CAMSettings.defaultLayer(imageSize: imageSize)).layer
     }
 
     // MARK: - Weights out and in
+
+    /// Puts the weight average (if any) into the network: training is over.
+    func finishTraining() {
+        average?.applyToNetwork()
+    }
 
     /// model.safetensors: the torchvision state_dict.
     func stateDictData() -> Data {
@@ -104,7 +118,7 @@ final class Network {
     /// checkpoint.safetensors: the state_dict, the optimiser's buffers, and `state` (as JSON in
     /// the header's metadata) so that one atomically written file is the whole checkpoint.
     func checkpointData(state: Data) -> Data {
-        let tensors = model.stateDict() + (optimizer?.stateTensors() ?? [])
+        let tensors = model.stateDict() + (optimizer?.stateTensors() ?? []) + (average?.stateTensors() ?? [])
         return Safetensors.encode(tensors, metadata: ["arch": arch.rawValue, "checkpoint": String(decoding: state, as: UTF8.self)])
     }
 
@@ -113,6 +127,7 @@ final class Network {
         try model.load(file.tensors, source: source)
         makeOptimizer(settings)
         try optimizer?.loadState(file.tensors, source: source)
+        try average?.loadState(file.tensors, source: source)
     }
 }
 

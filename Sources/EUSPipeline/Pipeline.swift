@@ -14,6 +14,8 @@ public struct PipelineJob: Sendable {
     public var threshold: Double
     public var positiveClass: String?
     public var resume: Bool
+    /// Average P(positive) over test-time views (`--tta`).
+    public var testTimeAugmentation = false
 
     public init(data: URL, out: URL, architectures: [Architecture], split: URL?, splitSettings: SplitSettings,
                 training: TrainingSettings, cam: CAMSettings, threshold: Double, positiveClass: String?,
@@ -42,7 +44,7 @@ public struct PipelineJob: Sendable {
             split?.standardizedFileURL.path ?? "-", String(data: (try? JSONFile.encode(splitSettings)) ?? Data(), encoding: .utf8) ?? "",
             String(data: (try? JSONFile.encode(training)) ?? Data(), encoding: .utf8) ?? "",
             String(data: (try? JSONFile.encode(cam)) ?? Data(), encoding: .utf8) ?? "",
-            "\(threshold)", positiveClass ?? "-",
+            "\(threshold)", positiveClass ?? "-", testTimeAugmentation ? "tta" : "-",
         ]
         return parts.joined(separator: "|")
     }
@@ -93,10 +95,11 @@ public enum Pipeline {
         }
         let evalFolder = work.appendingPathComponent("eval")
         try runner.step("evaluate") {
-            let evaluation = EvaluationJob(
+            var evaluation = EvaluationJob(
                 data: job.data, split: splitURL, models: models, out: evalFolder, cam: job.cam,
                 threshold: job.threshold, positiveClass: job.positiveClass, splitSettings: job.splitSettings,
                 steps: runner.timings, synthetic: synthetic)
+            evaluation.testTimeAugmentation = job.testTimeAugmentation
             _ = try Evaluator.evaluate(evaluation)
         }
         try runner.step("report") {

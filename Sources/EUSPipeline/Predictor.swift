@@ -16,9 +16,12 @@ public struct PredictionJob: Sendable {
     public var cam: CAMSettings?
     public var camDirectory: URL?
     public var out: URL
+    /// Average P(positive) over `TestTimeAugmentation`'s views.
+    public var testTimeAugmentation: Bool
 
     public init(data: URL, arch: Architecture, weights: URL, split: URL?, partition: String?, imageSize: Int,
-                positiveClass: String?, cam: CAMSettings?, camDirectory: URL?, out: URL) {
+                positiveClass: String?, cam: CAMSettings?, camDirectory: URL?, out: URL, testTimeAugmentation: Bool = false) {
+        self.testTimeAugmentation = testTimeAugmentation
         self.data = data
         self.arch = arch
         self.weights = weights
@@ -76,11 +79,13 @@ public enum Predictor {
             Interruption.watch(camDirectory.deletingLastPathComponent(), recursive: false)
             predictions = try AtomicOutput.buildDirectory(at: camDirectory) { staging in
                 try predict(cases, dataset: dataset, network: network, imageSize: job.imageSize,
-                            cam: cam, camDirectory: staging, title: "predict \(job.arch.rawValue)")
+                            cam: cam, camDirectory: staging, title: "predict \(job.arch.rawValue)",
+                            testTimeAugmentation: job.testTimeAugmentation)
             }
         } else {
             predictions = try predict(cases, dataset: dataset, network: network, imageSize: job.imageSize,
-                                      cam: nil, camDirectory: nil, title: "predict \(job.arch.rawValue)")
+                                      cam: nil, camDirectory: nil, title: "predict \(job.arch.rawValue)",
+                                      testTimeAugmentation: job.testTimeAugmentation)
         }
         try AtomicOutput.write(csv(predictions, withCAM: job.camDirectory != nil), to: job.out)
         let correct = predictions.filter { $0.predicted == $0.label }.count
@@ -89,8 +94,11 @@ public enum Predictor {
 
     /// Runs the network in eval mode on `cases`, in batches; with `cam`, also writes each
     /// case's map and overlay into `camDirectory` and scores them against the lesion mask.
+    /// With `testTimeAugmentation`, P(positive) and the call are the mean over the case's
+    /// views (the logits and the map stay those of the plain image).
     static func predict(_ cases: [Case], dataset: Dataset, network: Network, imageSize: Int,
-                        cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 8) throws -> [CasePrediction] {
+                        cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 8,
+                        testTimeAugmentation: Bool = false) throws -> [CasePrediction] {
         let progress = EUSSupport.Progress(title: title, total: cases.count)
         var results: [CasePrediction] = []
         for start in stride(from: 0, to: cases.count, by: batchSize) {
@@ -105,8 +113,10 @@ public enum Predictor {
                                            positiveIndex: dataset.positiveIndex)
             }
             let logits = maps?.flatMap(\.logits) ?? network.evalLogits(input: input, count: items.count, imageSize: imageSize)
-            var batch = items.enumerated().map { i, item in
-                prediction(item, logits: Array(logits[2 * i ..< 2 * i + 2]), dataset: dataset)
+            var batch = try items.enumerated().map { i, item in
+                let plain = Array(logits[2 * i ..< 2 * i + 2])
+                guard testTimeAugmentation else { return prediction(item, logits: plain, dataset: dataset) }
+                return try averagedPrediction(item, plainLogits: plain, dataset: dataset, network: network, imageSize: imageSize)
             }
             if let maps, let cam, let camDirectory {
                 try CAMStep.write(maps, into: &batch, items: items, dataset: dataset, settings: cam, directory: camDirectory)
@@ -118,8 +128,25 @@ public enum Predictor {
         return results
     }
 
-    static func prediction(_ item: Case, logits: [Float], dataset: Dataset) -> CasePrediction {
-        let p = softmax(logits.map(Double.init))
+    /// The prediction from the mean P(positive) over the case's test-time views; the plain
+    /// view's logits are kept, those of the other views are computed here.
+    static func averagedPrediction(_ item: Case, plainLogits: [Float], dataset: Dataset, network: Network,
+                                   imageSize: Int) throws -> CasePrediction {
+        let views = Array(try dataset.viewTensors(item, imageSize: imageSize).dropFirst())
+        let logits = network.evalLogits(input: views.flatMap { $0 }, count: views.count, imageSize: imageSize)
+        let positive = dataset.positiveIndex
+        let probabilities = [softmax(plainLogits.map(Double.init))[positive]]
+            + views.indices.map { softmax([Double(logits[2 * $0]), Double(logits[2 * $0 + 1])])[positive] }
+        return prediction(item, logits: plainLogits, dataset: dataset,
+                          pPositive: probabilities.reduce(0, +) / Double(probabilities.count))
+    }
+
+    static func prediction(_ item: Case, logits: [Float], dataset: Dataset, pPositive: Double? = nil) -> CasePrediction {
+        var p = softmax(logits.map(Double.init))
+        if let pPositive {
+            p[dataset.positiveIndex] = pPositive
+            p[dataset.negativeIndex] = 1 - pPositive
+        }
         let positive = dataset.positiveIndex
         let predictedIndex = p[positive] >= 0.5 ? positive : dataset.negativeIndex
         return CasePrediction(caseID: item.id, path: item.relativePath, label: item.label,

@@ -35,6 +35,9 @@ public struct RunConfig: Codable, Sendable {
     public var arch: String
     public var training: TrainingSettings
     public var augmentation: Augmentation?
+    /// The recipe in words (`TrainingSettings.recipe`), and how the saved weights were chosen.
+    public var recipe: [String]?
+    public var selection: String?
     public var classNames: [String]
     public var positiveClass: String
     public var data: String
@@ -48,7 +51,7 @@ public struct RunConfig: Codable, Sendable {
     public var machine: MachineDescription
 
     enum CodingKeys: String, CodingKey {
-        case arch, training, augmentation, classNames = "class_names", positiveClass = "positive_class"
+        case arch, training, augmentation, recipe, selection, classNames = "class_names", positiveClass = "positive_class"
         case data, split, splitSettings = "split_settings", initWeights = "init", trainCases = "train_cases"
         case parameters, flops, software, machine
     }
@@ -56,7 +59,9 @@ public struct RunConfig: Codable, Sendable {
     init(job: TrainingJob, dataset: Dataset, trainCases: Int, network: Network) {
         arch = job.arch.rawValue
         training = job.settings
-        augmentation = job.settings.augment ? Augmentation.standard : nil
+        augmentation = job.settings.augment ? job.settings.augmentation : nil
+        recipe = job.settings.recipe
+        selection = RunConfig.selectionRule
         classNames = dataset.classNames
         positiveClass = dataset.positiveClass
         data = job.data.standardizedFileURL.path
@@ -69,6 +74,11 @@ public struct RunConfig: Codable, Sendable {
         software = .current
         machine = .current
     }
+}
+
+extension RunConfig {
+    /// How the saved weights are chosen; the report quotes it.
+    public static let selectionRule = "A fixed number of epochs on the training partition; the weights saved at the end are evaluated. No validation case was seen during training or used to choose the epochs, the settings or the weights."
 }
 
 /// The files of a run folder (docs/formats.md, "Run folder").

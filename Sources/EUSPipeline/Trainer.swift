@@ -57,7 +57,7 @@ public enum Trainer {
         var history = state?.history ?? []
         let firstEpoch = history.count + 1
         if firstEpoch > job.settings.epochs { log("\(job.out.path): all \(job.settings.epochs) epochs already finished") }
-        let augmentation = job.settings.augment ? Augmentation.standard : nil
+        let augmentation = job.settings.augment ? job.settings.augmentation : nil
         let batchesPerEpoch = (cases.count + job.settings.batchSize - 1) / job.settings.batchSize
         let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)",
                                            total: max(0, job.settings.epochs - firstEpoch + 1) * batchesPerEpoch)
@@ -69,6 +69,7 @@ public enum Trainer {
             try run.writeHistory(history)
         }
         progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
+        network.finishTraining()
         try AtomicOutput.write(network.stateDictData(), to: run.model)
         return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
                               seconds: history.reduce(0) { $0 + $1.seconds })
@@ -109,12 +110,15 @@ public enum Trainer {
             Array(order[$0 ..< min($0 + settings.batchSize, order.count)])
         }
         var (lossSum, correct, seen) = (0.0, 0, 0)
-        let lr = LearningRate.at(epoch: epoch, settings: settings)
+        let schedule = LearningRate(settings: settings, batchesPerEpoch: batches.count)
+        let firstLR = schedule.at(epoch: epoch, batch: 0)
         for (b, batch) in batches.enumerated() {
+            let lr = schedule.at(epoch: epoch, batch: b)
             let items = batch.map { cases[$0] }
             let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
                                           seed: settings.seed, epoch: epoch)
-            let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize, learningRate: lr)
+            let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize,
+                                         learningRate: lr, labelSmoothing: settings.labelSmoothing)
             guard step.loss.isFinite else {
                 throw UserError("\(job.out.path): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
             }
@@ -126,17 +130,38 @@ public enum Trainer {
                                             b + 1, batches.count, lossSum / Double(seen), Double(correct) / Double(seen), rate))
         }
         let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
-                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: lr,
+                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), lr: firstLR,
                                  seconds: Date().timeIntervalSince(start))
         return record
     }
 }
 
-/// The learning rate of an epoch (1-based here), stepped once per epoch as PyTorch's
-/// `CosineAnnealingLR(T_max: epochs)` is: `lr_e = lr · (1 + cos(π (e − 1) / E)) / 2`.
-enum LearningRate {
-    static func at(epoch: Int, settings: TrainingSettings) -> Double {
-        let schedule: LRSchedule = settings.schedule == "cosine" ? .cosine(epochs: settings.epochs) : .constant
-        return Double(schedule.learningRate(base: Float(settings.learningRate), epoch: epoch - 1))
+/// The learning rate of each batch: a linear warm-up over the first `warmupEpochs`, from
+/// lr/W to lr over its W steps, then the schedule over the remaining steps, stepped every
+/// batch: `cosine` is `lr · (1 + cos(π t / T)) / 2` at step t of T (0 at the last step's
+/// end), as timm's per-step cosine; `constant` keeps lr. Without warm-up and with one batch
+/// per epoch this is PyTorch's `CosineAnnealingLR(T_max: epochs)` stepped per epoch.
+struct LearningRate {
+    let base: Double
+    let cosine: Bool
+    let warmupSteps: Int
+    let totalSteps: Int
+    let batchesPerEpoch: Int
+
+    init(settings: TrainingSettings, batchesPerEpoch: Int) {
+        base = settings.learningRate
+        cosine = settings.schedule == "cosine"
+        self.batchesPerEpoch = batchesPerEpoch
+        warmupSteps = settings.warmupEpochs * batchesPerEpoch
+        totalSteps = settings.epochs * batchesPerEpoch
+    }
+
+    /// `epoch` is 1-based, `batch` 0-based.
+    func at(epoch: Int, batch: Int) -> Double {
+        let step = (epoch - 1) * batchesPerEpoch + batch
+        if step < warmupSteps { return base * Double(step + 1) / Double(warmupSteps) }
+        guard cosine else { return base }
+        let t = Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps))
+        return base * (1 + cos(Double.pi * t)) / 2
     }
 }

@@ -14,6 +14,9 @@ public struct EvaluationInfo: Sendable {
         public var imageSize: Int?
         public var trainSeconds: Double?
         public var epochs: Int?
+        /// The training recipe in words, and how the evaluated weights were chosen.
+        public var recipe: [String] = []
+        public var selection: String?
     }
 
     public var dataRoot: String?
@@ -34,6 +37,8 @@ public struct EvaluationInfo: Sendable {
     public var software: [(key: String, value: String)]
     public var machine: [(key: String, value: String)]
     public var steps: [(name: String, seconds: Double)]
+    /// Whether P(positive) is a mean over test-time views; nil when the file does not say.
+    public var testTimeAugmentation: Bool?
 
     public init() {
         synthetic = false
@@ -71,6 +76,7 @@ public struct EvaluationInfo: Sendable {
         machine = EvaluationInfo.pairs(root["machine"])
         threshold = (root["threshold"] as? NSNumber)?.doubleValue
         thresholdSource = root["threshold_source"] as? String
+        testTimeAugmentation = root["test_time_augmentation"] as? Bool
         seed = root["seed"].map { EvaluationInfo.text($0) }
         models = (root["models"] as? [[String: Any]] ?? []).map(EvaluationInfo.model)
         steps = (root["steps"] as? [[String: Any]] ?? []).compactMap { step in
@@ -84,7 +90,8 @@ public struct EvaluationInfo: Sendable {
               parameters: (json["parameters"] as? NSNumber)?.intValue, flops: (json["flops"] as? NSNumber)?.doubleValue,
               imageSize: (json["image_size"] as? NSNumber)?.intValue,
               trainSeconds: (json["train_seconds"] as? NSNumber)?.doubleValue,
-              epochs: (json["epochs"] as? NSNumber)?.intValue)
+              epochs: (json["epochs"] as? NSNumber)?.intValue,
+              recipe: json["recipe"] as? [String] ?? [], selection: json["selection"] as? String)
     }
 
     private static func pairs(_ value: Any?) -> [(key: String, value: String)] {

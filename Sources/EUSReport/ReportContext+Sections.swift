@@ -90,12 +90,36 @@ extension ReportContext {
     var trainingBlocks: [ReportBlock] {
         var blocks: [ReportBlock] = []
         if let table = trainingTable { blocks.append(.table(table)) }
+        blocks += recipeBlocks
         if hasFigure("training") {
             blocks.append(.figure(name: "training", caption: "Training loss and accuracy per epoch on the training set."))
         }
         for config in input.configs { blocks.append(.preformatted(title: "\(ModelNames.display(config.model)) configuration", text: config.json)) }
         if blocks.isEmpty {
             blocks.append(.callout("No training details: the input has no eval.json, training histories or configurations.", warning: false))
+        }
+        return blocks
+    }
+
+    /// How each network was trained and chosen, in words (from its config.json), and whether
+    /// the validation predictions average test-time views.
+    var recipeBlocks: [ReportBlock] {
+        guard let evaluation = input.evaluation else { return [] }
+        var blocks: [ReportBlock] = []
+        let recipes = evaluation.models.filter { !$0.recipe.isEmpty }
+        // One list when every network shares the recipe (the demo and `run`), else one each.
+        let shared = Set(recipes.map(\.recipe)).count == 1
+        for model in shared ? Array(recipes.prefix(1)) : recipes {
+            let title = shared ? "Training recipe (\(recipes.map { ModelNames.display($0.name) }.joined(separator: " and ")))" : "Training recipe of \(ModelNames.display(model.name))"
+            blocks.append(.paragraph("\(title): " + model.recipe.joined(separator: "; ") + "."))
+        }
+        if let selection = evaluation.models.compactMap(\.selection).first {
+            blocks.append(.callout("Model selection: \(selection)", warning: false))
+        }
+        if let tta = evaluation.testTimeAugmentation {
+            blocks.append(.paragraph(tta
+                ? "Test-time augmentation: each validation probability is the mean over the image's symmetric views (a radial scan at 0°, 90°, 180° and 270°, each also mirrored; a sector as it is and mirrored). The Grad-CAM maps are those of the plain image."
+                : "No test-time augmentation: each validation probability comes from the plain image."))
         }
         return blocks
     }
@@ -107,8 +131,21 @@ extension ReportContext {
         let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
         let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
         var blocks: [ReportBlock] = [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Under each overlay: the model's P(\(metrics.positiveClass)) → its call; ✓/✗ say whether the call was right.")]
+        if let note = camLayerNote { blocks.append(.paragraph(note)) }
         if let table = localisationTable { blocks.append(.table(table)) }
         return blocks + [.cases(input.cases, audit: false), .caseTable]
+    }
+
+    /// Why the maps come from the block they come from, with their resolution.
+    var camLayerNote: String? {
+        guard let evaluation = input.evaluation, let size = evaluation.models.compactMap(\.imageSize).first,
+              let layer = evaluation.cam.first(where: { $0.key == "layer" })?.value else { return nil }
+        let stride = layer.hasPrefix("layer4") ? 32 : layer.hasPrefix("layer3") ? 16 : layer.hasPrefix("layer2") ? 8 : 4
+        let cells = "\((size + stride - 1) / stride)×\((size + stride - 1) / stride)"
+        if layer.hasPrefix("layer3") {
+            return "The maps are taken at \(layer), the last block of layer3, whose activations are \(cells) at this \(size)-pixel input, rather than at layer4 (pytorch-grad-cam's usual choice), whose \((size + 31) / 32)×\((size + 31) / 32) cells are each larger than a typical lesion here: a map that coarse cannot show whether a network looked at the lesion or beside it."
+        }
+        return "The maps are taken at \(layer), whose activations are \(cells) at this \(size)-pixel input; each map is upsampled to the input size."
     }
 
     var auditBlocks: [ReportBlock] {

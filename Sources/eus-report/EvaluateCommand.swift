@@ -39,6 +39,7 @@ struct EvaluateCommand: ParsableCommand {
     var threshold: Double = 0.5
 
     @OptionGroup var cam: CAMOptions
+    @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
     @OptionGroup var output: OutputOptions
 
@@ -49,10 +50,12 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         output.apply()
-        let job = EvaluationJob(
+        try classes.apply()
+        var job = EvaluationJob(
             data: URL(fileURLWithPath: data), split: URL(fileURLWithPath: split),
             models: try models.map(EvaluationJob.ModelRun.init(parsing:)), out: URL(fileURLWithPath: out),
             cam: try cam.settings(), threshold: threshold, positiveClass: classes.positive)
+        job.testTimeAugmentation = prediction.testTimeAugmentation
         let document = try Evaluator.evaluate(job)
         print("wrote \(out) (\(document.models.count) models, \(document.data.counts["validation"]?.values.reduce(0, +) ?? 0) validation cases)")
     }

@@ -1,9 +1,11 @@
 import ArgumentParser
+import EUSData
 import EUSPipeline
 import EUSSupport
 
 extension Architecture: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension ScannerSetting: ExpressibleByArgument {}
 
 /// `--quiet`: no progress output (also `EUS_REPORT_QUIET=1`).
 struct OutputOptions: ParsableArguments {
@@ -18,7 +20,7 @@ struct OutputOptions: ParsableArguments {
 /// How a network is trained. Every option falls back to the command's defaults, which are the
 /// study's for `train` and `run` and faster ones for `demo`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Training epochs (default: 30; demo: 20, --quick 10).")
+    @Option(help: "Training epochs, all of them used: nothing stops early (default: 60; demo: \(DemoPreset(quick: false).training.epochs), --quick \(DemoPreset(quick: true).training.epochs)).")
     var epochs: Int?
 
     @Option(name: .customLong("batch-size"), help: "Images per batch (default: 16).")
@@ -30,13 +32,22 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "adamw or sgd (momentum 0.9) (default: adamw).")
     var optimizer: OptimizerKind?
 
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay (default: 1e-4).")
+    @Option(name: .customLong("weight-decay"), help: "Weight decay of the convolution and fc weights; BatchNorm and biases are not decayed (default: 0.05).")
     var weightDecay: Double?
 
-    @Option(help: "Learning-rate schedule: cosine (to zero over all epochs) or constant (default: cosine).")
+    @Option(help: "Learning-rate schedule after the warm-up, stepped every batch: cosine (to zero at the end) or constant (default: cosine).")
     var schedule: String?
 
-    @Option(name: .customLong("image-size"), help: "Side of the square network input in pixels (default: 224; demo: 128, --quick 96).")
+    @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear learning-rate warm-up (default: 3).")
+    var warmupEpochs: Int?
+
+    @Option(name: .customLong("label-smoothing"), help: "ε of the label-smoothed cross-entropy; 0 turns it off (default: 0.1).")
+    var labelSmoothing: Double?
+
+    @Option(help: "Per-step decay of the exponential moving average of the weights, which is what is saved and evaluated; 0 saves the last weights (default: 0.99).")
+    var ema: Double?
+
+    @Option(name: .customLong("image-size"), help: "Side of the square network input in pixels (default: 224; demo: \(DemoPreset(quick: false).training.imageSize), --quick \(DemoPreset(quick: true).training.imageSize)).")
     var imageSize: Int?
 
     @Option(help: "Seed for the split, initial weights, shuffling and augmentation (default: 1).")
@@ -45,8 +56,23 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("ResNet base width: 64 is torchvision's; smaller is for quick tests.", visibility: .hidden))
     var width: Int?
 
-    @Flag(inversion: .prefixedNo, help: "Augment training images: flip, rotation, scale/crop, brightness, contrast, gamma (default: on; demo: off).")
+    @Flag(inversion: .prefixedNo, help: """
+        Augment training images (default: on), seeded and recorded in config.json: a radial scan \
+        rotates about its transducer by any angle, a linear scan tilts by up to ±10°; either is \
+        flipped left-right (p 0.5) and cropped to 0.8–1.0 of its side; gain ±1 dB, dynamic range \
+        ×0.91–1.1, contrast ±0.1 and gamma ×0.91–1.1 (mild: echogenicity is diagnostic). --scanner, \
+        --speckle and --erasing change it; --no-augment turns it off.
+        """)
     var augment: Bool?
+
+    @Option(help: "The scanner type, which decides the rotations: auto (detected per image: a circular field round a central transducer is radial, anything else linear), radial or linear.")
+    var scanner: ScannerSetting?
+
+    @Option(help: "Probability of speckle re-noising, multiplicative Rayleigh noise of strength 0.3 (default: 0, off).")
+    var speckle: Double?
+
+    @Option(help: "Probability of random erasing, one blanked rectangle of 2–20% of the image (default: 0, off).")
+    var erasing: Double?
 
     /// `defaults` overridden by whatever was given on the command line.
     func settings(defaults: TrainingSettings) throws -> TrainingSettings {
@@ -64,15 +90,34 @@ struct TrainingOptions: ParsableArguments {
         if let seed { settings.seed = seed }
         if let width { settings.width = width }
         if let augment { settings.augment = augment }
+        // A short run keeps at least one epoch after the default warm-up; a given one is checked.
+        settings.warmupEpochs = warmupEpochs ?? min(settings.warmupEpochs, settings.epochs - 1)
+        if let labelSmoothing { settings.labelSmoothing = labelSmoothing }
+        if let ema { settings.emaDecay = ema }
+        if let scanner { settings.augmentation.scanner = scanner }
+        for (name, value) in [("--speckle", speckle), ("--erasing", erasing)] {
+            if let value, !(0...1).contains(value) { throw UserError("\(name) must be a probability in [0, 1], got \(value)") }
+        }
+        if let speckle { settings.augmentation.speckleProbability = speckle }
+        if let erasing { settings.augmentation.erasingProbability = erasing }
         try settings.validate()
         return settings
     }
 }
 
-/// Which class is positive.
+/// Which class is positive, and how large an image may be.
 struct ClassOptions: ParsableArguments {
     @Option(help: "The positive class (default: GIST when present, else the first class in sorted order).")
     var positive: String?
+
+    @Option(name: .customLong("max-pixels"), help: "The largest image decoded, in pixels; larger ones are refused from their header, before decoding (default: \(ImageDecoder.defaultMaxPixels), or $EUS_REPORT_MAX_PIXELS).")
+    var maxPixels: Int?
+
+    func apply() throws {
+        guard let maxPixels else { return }
+        guard maxPixels > 0 else { throw UserError("--max-pixels must be positive, got \(maxPixels)") }
+        ImageDecoder.maxPixels = maxPixels
+    }
 }
 
 /// How Grad-CAM maps are made.
@@ -83,7 +128,7 @@ struct CAMOptions: ParsableArguments {
     @Option(name: .customLong("cam-target"), help: "The class explained: positive, predicted, or a class index.")
     var camTarget: String = "positive"
 
-    @Option(name: .customLong("cam-layer"), help: "The ResNet block whose activations are used (default: the last block of layer4).")
+    @Option(name: .customLong("cam-layer"), help: "The ResNet block whose activations are used, e.g. layer4.2 or layer3[-1] (default: layer4[-1] from 224 px inputs up, layer3[-1] below, where layer4's maps are coarser than 7×7).")
     var camLayer: String?
 
     @Option(name: .customLong("cam-alpha"), help: "Opacity of the heat map over the image, 0 to 1.")
@@ -94,6 +139,16 @@ struct CAMOptions: ParsableArguments {
         try settings.validate()
         return settings
     }
+}
+
+/// How validation probabilities are made.
+struct PredictionOptions: ParsableArguments {
+    @Flag(name: .customLong("tta"), help: """
+        Test-time augmentation: P(positive) is the mean over the image's symmetric views (a radial \
+        scan at 0°, 90°, 180° and 270°, each also mirrored; a sector as it is and mirrored). Off by \
+        default, and for the study's own numbers; the report says which was used.
+        """)
+    var testTimeAugmentation = false
 }
 
 /// How the data are split when no split.csv is given.

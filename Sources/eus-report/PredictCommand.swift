@@ -52,6 +52,7 @@ struct PredictCommand: ParsableCommand {
     var camDir: String?
 
     @OptionGroup var cam: CAMOptions
+    @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
     @OptionGroup var output: OutputOptions
 
@@ -64,12 +65,13 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         output.apply()
+        try classes.apply()
         let job = PredictionJob(
             data: URL(fileURLWithPath: data), arch: arch, weights: URL(fileURLWithPath: weights),
             split: split.map { URL(fileURLWithPath: $0) }, partition: split == nil ? nil : partition,
             imageSize: imageSize, positiveClass: classes.positive,
             cam: camDir == nil ? nil : try cam.settings(), camDirectory: camDir.map { URL(fileURLWithPath: $0) },
-            out: URL(fileURLWithPath: out))
+            out: URL(fileURLWithPath: out), testTimeAugmentation: prediction.testTimeAugmentation)
         let summary = try Predictor.predictToFile(job)
         print("wrote \(out) (\(summary.cases) cases, accuracy \(String(format: "%.3f", summary.accuracy)))")
     }

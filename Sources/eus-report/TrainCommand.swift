@@ -51,6 +51,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         output.apply()
+        try classes.apply()
         let settings = try training.settings(defaults: .study)
         let job = TrainingJob(
             data: URL(fileURLWithPath: data), split: split.map { URL(fileURLWithPath: $0) },

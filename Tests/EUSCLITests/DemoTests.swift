@@ -32,6 +32,10 @@ final class DemoTests: CLITestCase {
         let html = try read("output/demo/report.html")
         XCTAssertTrue(html.contains("resnet34") && html.contains("resnet50"), "both models in the HTML")
         XCTAssertTrue(html.contains("data:image/png;base64,"), "images embedded in the HTML")
+        for words in ["Training recipe", "rotated about the transducer", "label smoothing", "Model selection",
+                      "No validation case was seen", "No test-time augmentation"] {
+            XCTAssertTrue(html.contains(words), "the Training section says \(words)")
+        }
         XCTAssertEqual(Array(try Data(contentsOf: url("output/demo/report.pdf")).prefix(5)), Array("%PDF-".utf8))
 
         // The closing lines: the report's path, then five lines of summary.
@@ -67,7 +71,8 @@ final class DemoTests: CLITestCase {
             XCTAssertGreaterThan(model["flops"] as? Double ?? 0, 0, file: file, line: line)
             XCTAssertEqual(model["image_size"] as? Int, 32, file: file, line: line)
         }
-        XCTAssertEqual((json?["cam"] as? [String: Any])?["layer"] as? String, "layer4.2", file: file, line: line)
+        XCTAssertEqual((json?["cam"] as? [String: Any])?["layer"] as? String, "layer3.5",
+                       "below 224 px the default CAM block is layer3[-1]", file: file, line: line)
         let software = json?["software"] as? [String: String]
         for key in ["swift", "openblas", "cairo"] { XCTAssertNotNil(software?[key], key, file: file, line: line) }
         let steps = (json?["steps"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []

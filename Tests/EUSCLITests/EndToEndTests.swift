@@ -7,7 +7,7 @@ import EUSModels
 /// the Grad-CAM arrays and overlays.
 final class EndToEndTests: CLITestCase {
     func testSynthSplitTrainPredictWithCAM() throws {
-        // 64 px inputs give layer4 2×2 activations (at 32 px they are 1×1 and every map is flat).
+        // 64 px inputs give the default CAM block, layer3[-1] below 224 px, 4×4 activations.
         let synth = try CLI.run(["synth", "--out", path("phantom"), "--gist", "6", "--lm", "6", "--size", "48", "--seed", "3"])
         XCTAssertEqual(synth.status, 0, synth.stderr)
         let split = try CLI.run(["split", path("phantom"), "--out", path("split.csv"), "--seed", "3"])
@@ -43,6 +43,21 @@ final class EndToEndTests: CLITestCase {
             XCTAssertEqual(Double(a[5])!, Double(b[5])!, accuracy: 1e-5, "P(positive) of \(a[0]) with and without --cam-dir")
         }
 
+        // --tta: the logits stay the plain image's, P(positive) becomes the mean over the views
+        // and the call follows it.
+        let tta = try CLI.run(["predict", path("phantom"), "--arch", "resnet18", "--weights", path("run/model.safetensors"),
+                               "--split", path("split.csv"), "--partition", "validation", "--image-size", "64",
+                               "--out", path("pred-tta.csv"), "--tta"])
+        XCTAssertEqual(tta.status, 0, tta.stderr)
+        let averaged = try csvRows("pred-tta.csv").rows
+        XCTAssertEqual(averaged.map { [$0[0], $0[3], $0[4]] }, withoutCAM.map { [$0[0], $0[3], $0[4]] }, "same case order and logits")
+        XCTAssertTrue(zip(averaged, withoutCAM).contains { $0[5] != $1[5] }, "the views move some probability")
+        for row in averaged {
+            let p = Double(row[5])!
+            XCTAssertTrue((0...1).contains(p), row[5])
+            XCTAssertEqual(row[6], p >= 0.5 ? "GIST" : "LM", "the call follows the averaged P of \(row[0])")
+        }
+
         // evaluate: the same model in an evaluation folder, its predictions equal predict's.
         let evaluate = try CLI.run(["evaluate", path("phantom"), "--split", path("split.csv"), "--model", "tiny=\(path("run"))",
                                     "--out", path("eval"), "--cam", "gradcampp"])
@@ -66,7 +81,7 @@ final class EndToEndTests: CLITestCase {
         let eval = try JSONSerialization.jsonObject(with: Data(contentsOf: url("eval/eval.json"))) as? [String: Any]
         XCTAssertEqual((eval?["data"] as? [String: Any])?["synthetic"] as? Bool, true, "the phantom's manifest marks it")
         XCTAssertEqual((eval?["models"] as? [[String: Any]])?.first?["arch"] as? String, "resnet18")
-        XCTAssertEqual((eval?["cam"] as? [String: Any])?["layer"] as? String, "layer4.1")
+        XCTAssertEqual((eval?["cam"] as? [String: Any])?["layer"] as? String, "layer3.1", "layer3[-1] below 224 px")
         XCTAssertEqual((eval?["cam"] as? [String: Any])?["method"] as? String, "gradcampp")
 
         // --init: start from the trained weights.
@@ -110,12 +125,21 @@ final class EndToEndTests: CLITestCase {
         XCTAssertEqual(config?["positive_class"] as? String, "GIST", file: file, line: line)
         XCTAssertEqual(config?["train_cases"] as? Int, trainCases, file: file, line: line)
         let training = config?["training"] as? [String: Any]
-        for key in ["epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay", "schedule", "image_size", "seed", "width", "augment"] {
+        for key in ["epochs", "batch_size", "lr", "optimizer", "momentum", "weight_decay", "schedule", "image_size", "seed",
+                    "width", "augment", "augmentation", "label_smoothing", "warmup_epochs", "ema_decay"] {
             XCTAssertNotNil(training?[key], "config.json training.\(key)", file: file, line: line)
         }
         XCTAssertEqual(training?["width"] as? Int, 8, file: file, line: line)
         let augmentation = config?["augmentation"] as? [String: Any]
-        XCTAssertNotNil(augmentation, "config.json lists the augmentation", file: file, line: line)
+        XCTAssertEqual(Set(augmentation?.keys.map { $0 } ?? []),
+                       ["scanner", "radial_rotation_deg", "linear_rotation_deg", "flip_probability", "min_scale", "max_scale",
+                        "gain_db", "dynamic_range", "contrast", "gamma", "speckle_probability", "speckle_strength",
+                        "erasing_probability"], "config.json records every augmentation parameter", file: file, line: line)
+        let recipe = (config?["recipe"] as? [String] ?? []).joined(separator: "\n")
+        for part in ["AdamW", "learning rate:", "weight decay", "label smoothing", "moving average", "rotated about the transducer"] {
+            XCTAssertTrue(recipe.contains(part), "config.json recipe names \(part): \(recipe)", file: file, line: line)
+        }
+        XCTAssertTrue((config?["selection"] as? String ?? "").contains("No validation case"), file: file, line: line)
         XCTAssertGreaterThan(config?["parameters"] as? Int ?? 0, 0, file: file, line: line)
         XCTAssertTrue(exists("\(folder)/checkpoint.json"), file: file, line: line)
     }

@@ -190,6 +190,26 @@ final class FiniteDifferenceTests: XCTestCase {
         })
     }
 
+    /// Label smoothing against torch 2.15's `F.cross_entropy(z, y, label_smoothing=0.1)` on fixed
+    /// logits (value and gradient computed in float64 there), and by finite differences.
+    func testLabelSmoothedCrossEntropyMatchesTorch() {
+        let logits = Tensor(shape: [3, 4], scalars: [1.5, -0.5, 0.25, 2.0, -1.0, 0.0, 3.0, 0.5, 0.1, 0.2, -0.3, 0.4])
+        let labels = [2, 0, 3]
+        let (loss, dLogits) = softmaxCrossEntropy(logits: logits, labels: labels, labelSmoothing: 0.1)
+        XCTAssertEqual(Double(loss), 2.4800621187317584, accuracy: 1e-6, "loss vs torch, tolerance 1e-6")
+        let torchGradient: [Double] = [0.10022444983775369, 0.006358364999664516, -0.2772310077183085, 0.17064819288089028,
+                                       -0.30302531888343304, 0.006095345891028783, 0.2814744359804228, 0.015455537011981513,
+                                       0.07246789608508716, 0.08096583556466348, 0.04582935049015855, -0.19926308213990918]
+        for (i, expected) in torchGradient.enumerated() {
+            XCTAssertEqual(Double(dLogits[i]), expected, accuracy: 1e-6, "dz[\(i)] vs torch, tolerance 1e-6")
+        }
+        check("label-smoothed cross-entropy", logits, analytic: dLogits, h: 1e-3, loss: {
+            Double(softmaxCrossEntropy(logits: logits, labels: labels, labelSmoothing: 0.1).loss)
+        })
+        XCTAssertEqual(softmaxCrossEntropy(logits: logits, labels: labels, labelSmoothing: 0).loss,
+                       softmaxCrossEntropy(logits: logits, labels: labels).loss, "ε = 0 is the plain loss")
+    }
+
     /// BatchNorm with the fused ReLU equals BatchNorm followed by a separate ReLU, forward and
     /// backward (the fused mask is the composition's exact derivative away from kinks).
     func testFusedBatchNormReLUEqualsComposition() {
