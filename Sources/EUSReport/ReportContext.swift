@@ -56,6 +56,9 @@ public struct ReportContext {
             "Design: the models were evaluated on a single stratified hold-out split (no cross-validation, no external test set). A different split could give different numbers.",
             "Precision: with \(metrics.n) cases (\(count(metrics.positiveClass)) \(metrics.positiveClass), \(count(metrics.negativeClass)) \(metrics.negativeClass)) the 95% confidence intervals are wide\(widestIntervalText). Differences between the models that lie inside these intervals should not be read as real.",
         ]
+        if let selection = input.evaluation?.models.compactMap(\.selection).first {
+            lines.append("Selection: \(selection) The recipe is in the Training section.")
+        }
         if input.kind == .predictionsCSV {
             lines.append("Input: a predictions CSV (\(input.source.lastPathComponent)); it holds no images, Grad-CAM maps, training history or split record, so those parts say that they are absent.")
         }
