@@ -37,7 +37,7 @@ if [[ -n "${TORCH_PYTHON:-}" ]]; then
     for seed in "${seeds[@]}"; do
         phantom="$out/seed$seed.work/phantom"
         for arch in resnet34 resnet50; do
-            "$TORCH_PYTHON" scripts/learning_baseline_torch.py "$phantom" "$out/seed$seed/split.csv" --seed "$seed" --arch "$arch" \
+            "$TORCH_PYTHON" scripts/learning_baseline_torch.py "$phantom" "$out/seed$seed.work/split.csv" --seed "$seed" --arch "$arch" \
                 | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(f"| {r[\"seed\"]} | {r[\"arch\"]} | {r[\"val_accuracy\"]:.3f} | {r[\"val_auc\"]:.3f} | {r[\"energy_in_mask_gist\"]:.3f} | {r[\"pointing_game\"]:.3f} | {r[\"seconds\"]:.0f} |")'
         done
     done
