@@ -75,10 +75,14 @@ extension ResNet {
     ///   A missing `num_batches_tracked` keeps the current count (as torch does).
     /// - With `reinitialiseMismatchedFC` (`--init`), an `fc` of another shape (an ImageNet
     ///   checkpoint's 1000 classes) is re-initialised instead, with a warning.
-    /// - Tensors the network does not have are ignored with a warning.
+    /// - Tensors the network does not have are ignored with a warning, or, with `strict`
+    ///   (weights to predict with), an error: ResNet-34 weights must not pass for a ResNet-18.
+    /// - A weight that is NaN or infinite is an error naming the tensor: it could only give
+    ///   NaN or constant probabilities.
     /// - Returns: the warnings, each naming `source` and the tensor.
     @discardableResult
-    public func load(_ tensors: [NamedTensor], source: String, reinitialiseMismatchedFC: Bool = false) throws -> [String] {
+    public func load(_ tensors: [NamedTensor], source: String, reinitialiseMismatchedFC: Bool = false,
+                     strict: Bool = false) throws -> [String] {
         let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var warnings: [String] = []
         var skipFC = false
@@ -98,9 +102,15 @@ extension ResNet {
             if found.dtype != entry.dtype {
                 throw UserError("\(source): tensor '\(entry.name)' is \(found.dtype), expected \(entry.dtype)")
             }
+            if let values = found.floats, let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw UserError("\(source): tensor '\(entry.name)' holds a non-finite value (\(values[index]) at element \(index))")
+            }
         }
         let known = Set(expected.map(\.name))
         for name in tensors.map(\.name) where !known.contains(name) {
+            if strict {
+                throw UserError("\(source): tensor '\(name)' is not part of \(depth.architecture); are these weights of another architecture?")
+            }
             warnings.append("\(source): tensor '\(name)' is not part of \(depth.architecture); ignored")
         }
         for entry in expected {

@@ -31,7 +31,7 @@ final class Network {
             throw UserError("\(url.path): tensor 'fc.weight' has shape \(fc.shape), a 2-class \(arch.rawValue) expects [2, …]; use it with `train --init` instead")
         }
         model = ResNet(depth: arch.depth, numClasses: 2, baseWidth: conv1.shape[0], seed: 0)
-        try model.load(file.tensors, source: url.path)
+        try model.load(file.tensors, source: url.path, strict: true)
     }
 
     var parameterCount: Int { model.parameterCount }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EUSSupport
+import EUSModels
 
 /// The failures of issue 7's robustness list that are not about the dataset itself: each ends
 /// with one clear line, a non-zero exit, and no partial output at the destination.
@@ -18,6 +19,29 @@ final class RobustnessTests: CLITestCase {
 
         let train = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("blocker/run")] + Self.tiny)
         assertFails(train, with: "blocker/run: cannot write there")
+    }
+
+    /// ResNet-34 weights do not pass for a ResNet-18 (it would ignore layer1.2 and on), and a
+    /// non-finite weight is named instead of giving NaN probabilities.
+    func testPredictRefusesExtraTensorsAndNonFiniteWeights() throws {
+        try makeDataset("data")
+        let trained = try CLI.run(["train", path("data"), "--arch", "resnet34", "--out", path("r34")] + Self.tiny)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let wrong = try CLI.run(["predict", path("data"), "--arch", "resnet18", "--weights", path("r34/model.safetensors"),
+                                 "--image-size", "32", "--out", path("pred.csv")])
+        assertFails(wrong, with: "tensor 'layer1.2.conv1.weight' is not part of resnet18")
+        XCTAssertFalse(exists("pred.csv"))
+        var tensors = try Safetensors.read(url("r34/model.safetensors")).tensors
+        let index = try XCTUnwrap(tensors.firstIndex { $0.name == "layer2.0.conv1.weight" })
+        var values = try XCTUnwrap(tensors[index].floats)
+        values[7] = .infinity
+        tensors[index] = NamedTensor(name: tensors[index].name, shape: tensors[index].shape, values: .float32(values))
+        try Safetensors.encode(tensors).write(to: url("bad.safetensors"))
+        let infinite = try CLI.run(["predict", path("data"), "--arch", "resnet34", "--weights", path("bad.safetensors"),
+                                    "--image-size", "32", "--out", path("pred.csv")])
+        assertFails(infinite, with: "tensor 'layer2.0.conv1.weight' holds a non-finite value (inf at element 7)")
+        XCTAssertFalse(exists("pred.csv"))
+        assertNoStagingLeft()
     }
 
     func testAnOutputFolderNeverReplacesAFile() throws {
