@@ -3,7 +3,7 @@ import EUSSupport
 import EUSData
 
 /// The data steps of `run` and `demo`: the split (made, or given and checked) and the phantom.
-enum DataSteps {
+public enum DataSteps {
     /// Writes `to`: the given split.csv after checking it against the data, or a stratified
     /// split made with `settings`. Also stops on a dataset whose images cannot all be decoded,
     /// before any training starts.
@@ -19,7 +19,7 @@ enum DataSteps {
 
     /// Each partition must hold cases of both classes, or training or the statistics are void;
     /// the evaluation's DeLong variance needs at least 2 validation cases of each class.
-    static func checkBothPartitions(_ split: Split, dataset: Dataset, source: String, validationMinimum: Int = 1) throws {
+    public static func checkBothPartitions(_ split: Split, dataset: Dataset, source: String, validationMinimum: Int = 1) throws {
         for partition in Split.Partition.allCases {
             let minimum = partition == .validation ? validationMinimum : 1
             let counts = split.classCounts(partition, of: dataset)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EUSData
+import EUSPipeline
 import EUSSupport
 import Foundation
 
@@ -45,6 +46,7 @@ struct SplitCommand: ParsableCommand {
     func run() throws {
         let dataset = try Dataset.load(URL(fileURLWithPath: data))
         let split = Split.stratified(dataset, ratio: ratio, seed: seed)
+        try DataSteps.checkBothPartitions(split, dataset: dataset, source: "--ratio \(ratio)", validationMinimum: 2)
         let url = URL(fileURLWithPath: out)
         try split.write(to: url, for: dataset)
         if !dataset.skippedFiles.isEmpty {

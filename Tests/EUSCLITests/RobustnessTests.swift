@@ -44,6 +44,17 @@ final class RobustnessTests: CLITestCase {
         assertNoStagingLeft()
     }
 
+    /// A ratio that leaves a partition without one class is refused, not written.
+    func testSplitRefusesAnEmptyPartition() throws {
+        try makeDataset("data", gist: 10, lm: 10)
+        for ratio in ["0.99", "0.01"] {
+            let result = try CLI.run(["split", path("data"), "--ratio", ratio, "--out", path("split.csv")])
+            assertFails(result, with: "--ratio \(ratio): ")
+            XCTAssertFalse(exists("split.csv"), ratio)
+        }
+        XCTAssertEqual(try CLI.run(["split", path("data"), "--out", path("split.csv")]).status, 0)
+    }
+
     func testAnOutputFolderNeverReplacesAFile() throws {
         try write("keep me", to: "f")
         let synth = try CLI.run(["synth", "--out", path("f"), "--gist", "2", "--lm", "2", "--size", "32"])
