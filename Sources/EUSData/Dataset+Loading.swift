@@ -75,7 +75,8 @@ extension Dataset {
     /// Decodes every image (and mask) once, so that a corrupt file stops a run before it
     /// starts rather than in the middle of an epoch. Throws the first error in case order;
     /// a mask whose size differs from its image is an error too.
-    public func checkImages(threads: Int = 2) throws {
+    public func checkImages(_ subset: [Case]? = nil, threads: Int = 2) throws {
+        let cases = subset ?? cases
         let errors = ErrorSlots(count: cases.count)
         let workers = max(1, min(threads, cases.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

@@ -71,6 +71,8 @@ public enum Predictor {
             cases = split.cases(partition, of: dataset)
         }
         guard !cases.isEmpty else { throw UserError("\(job.data.path): no cases to predict") }
+        // Every image and mask decodes, and every mask has its image's size, before any output.
+        try dataset.checkImages(cases)
         try Pipeline.checkWritable(job.out, isFile: true)
         if let camDirectory = job.camDirectory { try Pipeline.checkWritable(camDirectory) }
         let network = try Network(weights: job.weights, arch: job.arch)

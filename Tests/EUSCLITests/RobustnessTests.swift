@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import EUSSupport
 import EUSModels
+import EUSData
 
 /// The failures of issue 7's robustness list that are not about the dataset itself: each ends
 /// with one clear line, a non-zero exit, and no partial output at the destination.
@@ -53,6 +54,22 @@ final class RobustnessTests: CLITestCase {
             XCTAssertFalse(exists("split.csv"), ratio)
         }
         XCTAssertEqual(try CLI.run(["split", path("data"), "--out", path("split.csv")]).status, 0)
+    }
+
+    /// A mask of another size than its image would score the map against the wrong pixels:
+    /// train and predict both refuse it, naming the mask, before writing anything.
+    func testAMaskOfAnotherSizeIsRefused() throws {
+        XCTAssertEqual(try CLI.run(["synth", "--out", path("phantom"), "--gist", "3", "--lm", "3", "--size", "48"]).status, 0)
+        let trained = try CLI.run(["train", path("phantom"), "--arch", "resnet18", "--out", path("run")] + Self.tiny)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        try PNGCodec.write(GrayImage(width: 10, height: 10, pixels: Array(repeating: 255, count: 100)), to: url("phantom/masks/gist_001.png"))
+        let predict = try CLI.run(["predict", path("phantom"), "--arch", "resnet18", "--weights", path("run/model.safetensors"),
+                                   "--image-size", "32", "--out", path("pred.csv"), "--cam-dir", path("cams")])
+        assertFails(predict, with: "gist_001.png: mask is 10x10 but image")
+        XCTAssertFalse(exists("pred.csv") || exists("cams"))
+        let again = try CLI.run(["train", path("phantom"), "--arch", "resnet18", "--out", path("run2")] + Self.tiny)
+        assertFails(again, with: "gist_001.png: mask is 10x10 but image")
+        assertNoStagingLeft()
     }
 
     func testAnOutputFolderNeverReplacesAFile() throws {
