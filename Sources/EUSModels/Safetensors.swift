@@ -24,6 +24,13 @@ public struct SafetensorsFile: Sendable {
 public enum Safetensors {
     /// Reads a file. Errors name the file and the tensor or byte offset at fault.
     public static func read(_ url: URL) throws -> SafetensorsFile {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            let type = (try? FileManager.default.attributesOfItem(atPath: url.path)[.type]) as? FileAttributeType
+            if isDirectory.boolValue || type != .typeRegular {
+                throw UserError("\(url.path): \(isDirectory.boolValue ? "a folder" : "not a regular file"), not a safetensors file (give the model.safetensors inside a run folder)")
+            }
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)

@@ -26,8 +26,8 @@ struct EUSReportCommand: ParsableCommand {
         ]
     )
 
-    /// Parses the arguments and runs the command. A `UserError` becomes one line on stderr and
-    /// exit status 1; argument errors keep ArgumentParser's usage text.
+    /// Parses the arguments and runs the command. A `UserError` or an invalid option becomes
+    /// one line on stderr and exit status 1 (`--help` and `--version` print as usual).
     static func main() {
         Interruption.install()
         if let quiet = ProcessInfo.processInfo.environment["EUS_REPORT_QUIET"], !quiet.isEmpty, quiet != "0" {
@@ -37,7 +37,7 @@ struct EUSReportCommand: ParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            exit(withError: error)
+            optionError(error)
         }
         do {
             try command.run()
@@ -46,11 +46,27 @@ struct EUSReportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             Foundation.exit(1)
         } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
-            exit(withError: error)
+            optionError(error)
         } catch {
             Interruption.cleanUp()
             FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
             Foundation.exit(1)
         }
+    }
+
+    /// ArgumentParser's own message, on one line in the project's format, pointing at
+    /// `--help` instead of printing the whole usage block.
+    static func optionError(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }
+        // A command that printed its own error line and exits with `ExitCode(n)` says no more.
+        if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+        let text = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: "; ")
+        let stripped = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        let command = CommandLine.arguments.dropFirst().first { names.contains($0) }.map { "eus-report \($0) --help" } ?? "eus-report --help"
+        FileHandle.standardError.write(Data("error: \(stripped) (see `\(command)`)\n".utf8))
+        Foundation.exit(1)
     }
 }

@@ -47,8 +47,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "A folder of Mustache templates to use instead of the default ones.")
     var templates: String?
 
-    @Flag(help: "Print no progress.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let threshold, !(threshold.isFinite && threshold >= 0 && threshold <= 1) {
@@ -58,7 +57,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            Progress.enabled = !quiet
+            output.apply()
             let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic

@@ -72,6 +72,26 @@ final class RobustnessTests: CLITestCase {
         assertNoStagingLeft()
     }
 
+    /// Invalid option values are one line in the project's format with exit status 1, pointing
+    /// at the command's --help; --help itself still prints and exits 0.
+    func testOptionErrorsAreOneLine() throws {
+        try makeDataset("data")
+        assertFails(try CLI.run(["split", path("data"), "--ratio", "1.0", "--out", path("s.csv")]),
+                    with: "--ratio must be strictly between 0 and 1")
+        let unknown = try CLI.run(["demo", "--bogus"])
+        assertFails(unknown, with: "Unknown option '--bogus'")
+        XCTAssertTrue(unknown.stderr.contains("eus-report demo --help"), unknown.stderr)
+        let help = try CLI.run(["split", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("USAGE"), help.stdout)
+        // A folder or a device given as weights is named as such, not as an NSCocoaErrorDomain code.
+        for weights in [path("data"), "/dev/zero"] {
+            let result = try CLI.run(["predict", path("data"), "--arch", "resnet18", "--weights", weights,
+                                      "--image-size", "32", "--out", path("p.csv")])
+            assertFails(result, with: "not a safetensors file")
+        }
+    }
+
     func testAnOutputFolderNeverReplacesAFile() throws {
         try write("keep me", to: "f")
         let synth = try CLI.run(["synth", "--out", path("f"), "--gist", "2", "--lm", "2", "--size", "32"])
