@@ -46,6 +46,10 @@ public enum AtomicOutput {
             let result = try body(staging)
             try replace(destination, with: staging)
             return result
+        } catch let error as UserError {
+            try? FileManager.default.removeItem(at: staging)
+            // Name the user's folder, not the hidden staging folder that no longer exists.
+            throw UserError(error.message.replacingOccurrences(of: staging.path, with: destination.path))
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error

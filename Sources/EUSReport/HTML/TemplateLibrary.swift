@@ -6,10 +6,10 @@ import Mustache
 ///
 /// The templates live in the repository's `templates/` folder so they can be edited without
 /// rebuilding. A copy is compiled into the binary (`EmbeddedTemplates`, kept identical to the
-/// folder by a test), so an installed `eus-report` works anywhere. `.automatic` takes, in
-/// order: the folder in `EUS_REPORT_TEMPLATES`; a `templates/` folder holding `report.mustache`
-/// found by walking up from the executable and then from the current directory (a checkout);
-/// the embedded copy.
+/// folder by a test), so an installed `eus-report` works anywhere. `.automatic` takes the
+/// folder in `EUS_REPORT_TEMPLATES` when it is set, and otherwise the embedded copy: a
+/// `templates/` folder that happens to lie in the current directory or above the executable
+/// is never picked up unasked, since a template can carry a `<script>` into every report.
 public enum TemplateLibrary {
     public enum Source: Sendable {
         case automatic
@@ -31,24 +31,10 @@ public enum TemplateLibrary {
         }
     }
 
-    /// Where `.automatic` finds a templates folder, or nil to use the embedded copy.
+    /// The folder that `EUS_REPORT_TEMPLATES` names, or nil to use the embedded copy.
     public static func locate() -> URL? {
-        if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for start in [executable, current] {
-            var folder = start.standardizedFileURL
-            while true {
-                let candidate = folder.appendingPathComponent("templates")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("\(root).mustache").path) { return candidate }
-                let parent = folder.deletingLastPathComponent()
-                if parent.path == folder.path { break }
-                folder = parent
-            }
-        }
-        return nil
+        guard let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty else { return nil }
+        return URL(fileURLWithPath: path)
     }
 
     /// Every `*.mustache` file of `folder`, by name without the extension.
