@@ -58,6 +58,7 @@ public enum Demo {
     /// Makes the phantom in `<out>.work/phantom`, then runs the pipeline on it.
     public static func run(_ job: DemoJob) throws -> PipelineOutcome {
         try Pipeline.checkWritable(job.out)
+        try OutputLock.acquire(job.out)
         var gist = job.preset.gist, lm = job.preset.lm
         if let cases = job.cases {
             guard cases >= 20 else {

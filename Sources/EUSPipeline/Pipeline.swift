@@ -62,6 +62,7 @@ public enum Pipeline {
     /// Runs every step of `job` in its work folder, then writes the report to `job.out`.
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
+        try OutputLock.acquire(job.out)
         let runner = try StepRunner(workFolder: job.workFolder, fingerprint: job.fingerprint, resume: job.resume)
         do {
             return try run(job, runner: runner, synthetic: nil)

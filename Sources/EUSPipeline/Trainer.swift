@@ -47,6 +47,7 @@ public enum Trainer {
     public static func train(_ job: TrainingJob) throws -> TrainingResult {
         try job.settings.validate()
         let (dataset, split) = try loadData(job)
+        try OutputLock.acquire(job.out)
         let cases = split.cases(.train, of: dataset)
         let run = RunFolder(job.out)
         let (network, state) = try startNetwork(job, run: run)

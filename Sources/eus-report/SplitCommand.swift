@@ -46,7 +46,7 @@ struct SplitCommand: ParsableCommand {
     func run() throws {
         let dataset = try Dataset.load(URL(fileURLWithPath: data))
         let split = Split.stratified(dataset, ratio: ratio, seed: seed)
-        try DataSteps.checkBothPartitions(split, dataset: dataset, source: "--ratio \(ratio)", validationMinimum: 2)
+        try DataSteps.checkBothPartitions(split, dataset: dataset, source: "--ratio \(ratio)")
         let url = URL(fileURLWithPath: out)
         try split.write(to: url, for: dataset)
         if !dataset.skippedFiles.isEmpty {

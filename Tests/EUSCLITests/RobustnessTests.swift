@@ -92,6 +92,26 @@ final class RobustnessTests: CLITestCase {
         }
     }
 
+    /// A second writer to the same --out fails at once, naming it, while the first holds the
+    /// lock; the kernel drops the lock with the process, so the next run goes ahead.
+    func testASecondWriterToTheSameOutFailsFast() throws {
+        try makeDataset("data")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        try write("", to: ".run.lock")
+        holder.arguments = [path(".run.lock"), "sleep", "30"]
+        try holder.run()
+        defer { holder.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let second = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run")] + Self.tiny)
+        assertFails(second, with: "run: another eus-report is writing there")
+        XCTAssertFalse(exists("run/model.safetensors"))
+        holder.terminate()
+        holder.waitUntilExit()
+        let third = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run")] + Self.tiny)
+        XCTAssertEqual(third.status, 0, third.stderr)
+    }
+
     func testAnOutputFolderNeverReplacesAFile() throws {
         try write("keep me", to: "f")
         let synth = try CLI.run(["synth", "--out", path("f"), "--gist", "2", "--lm", "2", "--size", "32"])
