@@ -145,11 +145,12 @@ struct RunFolder {
         return state
     }
 
-    /// Before a fresh start in a used folder: the earlier run's weights, history and
-    /// checkpoint go, so the folder never mixes two runs.
-    func clearPreviousRun() throws {
+    /// Before a fresh start in a used folder: the earlier run's checkpoint goes (it could only
+    /// resume that run); its model, history, split and config stay until the new run has
+    /// finished and replaces them.
+    func clearPreviousCheckpoint() throws {
         let fm = FileManager.default
-        for file in [model, history, checkpointWeights, checkpointState] where fm.fileExists(atPath: file.path) {
+        for file in [checkpointWeights, checkpointState] where fm.fileExists(atPath: file.path) {
             do { try fm.removeItem(at: file) } catch {
                 throw UserError("\(file.path): cannot remove the earlier run's file (\(error.localizedDescription))")
             }

@@ -52,8 +52,6 @@ public enum Trainer {
         let run = RunFolder(job.out)
         let (network, state) = try startNetwork(job, run: run)
         try AtomicOutput.createDirectory(job.out)
-        if job.split == nil { try split.write(to: run.split, for: dataset) }
-        try JSONFile.write(RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network), to: run.config)
 
         var history = state?.history ?? []
         let firstEpoch = history.count + 1
@@ -67,11 +65,16 @@ public enum Trainer {
                                           augmentation: augmentation, job: job, progress: progress))
             try run.writeCheckpoint(CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
                                                     settings: job.settings), network: network)
-            try run.writeHistory(history)
         }
         progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
+        // Only now does the new run replace the previous one's files: until here a failure, a
+        // Ctrl-C or a kill leaves the previous model, history, split and config as they were
+        // (and this run's checkpoint for --resume).
         network.finishTraining()
         try AtomicOutput.write(network.stateDictData(), to: run.model)
+        try run.writeHistory(history)
+        if job.split == nil { try split.write(to: run.split, for: dataset) }
+        try JSONFile.write(RunConfig(job: job, dataset: dataset, trainCases: cases.count, network: network), to: run.config)
         return TrainingResult(runFolder: job.out, epochs: history.count, finalLoss: history.last?.trainLoss ?? .nan,
                               seconds: history.reduce(0) { $0 + $1.seconds })
     }
@@ -93,7 +96,7 @@ public enum Trainer {
     static func startNetwork(_ job: TrainingJob, run: RunFolder) throws -> (Network, CheckpointState?) {
         let network = try Network(arch: job.arch, width: job.settings.width, seed: job.settings.seed)
         if job.resume { return (network, try run.resume(network, arch: job.arch, settings: job.settings)) }
-        try run.clearPreviousRun()
+        try run.clearPreviousCheckpoint()
         if let initWeights = job.initWeights { try network.loadInitial(from: initWeights) }
         network.makeOptimizer(job.settings)
         return (network, nil)

@@ -112,6 +112,37 @@ final class RobustnessTests: CLITestCase {
         XCTAssertEqual(third.status, 0, third.stderr)
     }
 
+    /// SIGKILL and SIGINT in the middle of a new `train` over a finished run: the previous
+    /// model, history and config are intact (the new run replaces them only when it has
+    /// finished), and the new run's checkpoint is there for --resume.
+    func testKillingTrainOverAnExistingRunKeepsThePreviousModel() throws {
+        try makeDataset("data", gist: 8, lm: 8)
+        let first = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--seed", "1"] + Self.tiny)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let kept = try ["model.safetensors", "history.csv", "config.json"].map { try Data(contentsOf: url("run/\($0)")) }
+        for signal in [SIGKILL, SIGINT] {
+            try? FileManager.default.removeItem(at: url("run/checkpoint.json"))
+            let process = Process()
+            process.executableURL = try CLI.binary()
+            process.arguments = ["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--seed", "2",
+                                 "--width", "8", "--image-size", "32", "--epochs", "200", "--batch-size", "4"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["EUS_REPORT_QUIET": "1"]) { $1 }
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while !exists("run/checkpoint.json"), process.isRunning, Date() < deadline { usleep(20_000) }
+            XCTAssertTrue(process.isRunning, "train finished before it could be stopped")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, signal == SIGINT ? 130 : SIGKILL, "signal \(signal)")
+            let now = try ["model.safetensors", "history.csv", "config.json"].map { try Data(contentsOf: url("run/\($0)")) }
+            XCTAssertEqual(now, kept, "the previous run's files are intact after signal \(signal)")
+            XCTAssertTrue(exists("run/checkpoint.safetensors"), "the new run's checkpoint is kept for --resume")
+        }
+        assertNoStagingLeft()
+    }
+
     func testAnOutputFolderNeverReplacesAFile() throws {
         try write("keep me", to: "f")
         let synth = try CLI.run(["synth", "--out", path("f"), "--gist", "2", "--lm", "2", "--size", "32"])
