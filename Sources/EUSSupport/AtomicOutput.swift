@@ -13,6 +13,7 @@ public enum AtomicOutput {
         let directory = url.deletingLastPathComponent()
         try createDirectory(directory)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+        recoverLeftovers(of: url)
         if let reason = writeAll(data, to: temporary.path) {
             try? FileManager.default.removeItem(at: temporary)
             throw UserError("\(url.path): cannot write (\(reason))")
