@@ -140,6 +140,9 @@ final class RobustnessTests: CLITestCase {
             XCTAssertEqual(now, kept, "the previous run's files are intact after signal \(signal)")
             XCTAssertTrue(exists("run/checkpoint.safetensors"), "the new run's checkpoint is kept for --resume")
         }
+        // A killed writer cannot remove its half-written file; the next run into the folder does.
+        let next = try CLI.run(["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--seed", "3"] + Self.tiny)
+        XCTAssertEqual(next.status, 0, next.stderr)
         assertNoStagingLeft()
     }
 
