@@ -3,9 +3,10 @@
 // EUSReport: ResNet-34 vs ResNet-50 for GIST vs leiomyoma on endoscopic ultrasound,
 // with the statistics, Grad-CAM and the report that a diagnostic-accuracy paper needs.
 //
-// The data flow, top to bottom (see README.md, "Design"):
-//   EUSData ─► EUSModels (on EUSCore) ─► EUSGradCAM ─► EUSStats ─► EUSRender ─► EUSReport
-//   EUSPipeline strings the steps together; `eus-report` is a thin CLI over it.
+// The modules, bottom to top (see README.md, "Design"; a test holds this file, the README's
+// table and every `import` to the same order): a module imports only modules below it.
+//   EUSSupport, EUSImage, EUSCore, EUSModels, EUSData, EUSGradCAM, EUSStats, EUSRender,
+//   EUSReport, EUSPipeline (the steps strung together), eus-report (a thin CLI over it).
 
 import PackageDescription
 
@@ -34,6 +35,10 @@ let package = Package(
 
         .target(name: "EUSSupport"),
 
+        // MARK: - Images: RGB, gray and heat maps, PNG/JPEG codecs, resizing, the pixel budget
+
+        .target(name: "EUSImage", dependencies: ["EUSSupport", "CImageIO"], swiftSettings: optimised),
+
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
         .target(name: "EUSCore", dependencies: ["COpenBLAS", "EUSSupport"], swiftSettings: optimised),
@@ -42,9 +47,9 @@ let package = Package(
 
         .target(name: "EUSModels", dependencies: ["EUSCore", "EUSSupport"], swiftSettings: optimised),
 
-        // MARK: - Data: decoding, preprocessing, augmentation, datasets, split, phantom
+        // MARK: - Data: preprocessing, augmentation, datasets, split, phantom
 
-        .target(name: "EUSData", dependencies: ["EUSSupport", "CImageIO", "CCairo"], swiftSettings: optimised),
+        .target(name: "EUSData", dependencies: ["EUSSupport", "EUSImage"], swiftSettings: optimised),
 
         // MARK: - Statistics
 
@@ -52,18 +57,18 @@ let package = Package(
 
         // MARK: - Grad-CAM
 
-        .target(name: "EUSGradCAM", dependencies: ["EUSModels", "EUSRender", "EUSData", "EUSSupport"], swiftSettings: optimised),
+        .target(name: "EUSGradCAM", dependencies: ["EUSSupport", "EUSImage", "EUSCore", "EUSModels"], swiftSettings: optimised),
 
-        // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays)
+        // MARK: - Rendering (Cairo canvas, plots, colormaps, overlays, contact sheets)
 
-        .target(name: "EUSRender", dependencies: ["EUSSupport", "EUSData", "CCairo"]),
+        .target(name: "EUSRender", dependencies: ["EUSSupport", "EUSImage", "CCairo"]),
 
         // MARK: - Report (templates/ + figures + PDF)
 
         .target(
             name: "EUSReport",
             dependencies: [
-                "EUSStats", "EUSRender", "EUSData",
+                "EUSSupport", "EUSImage", "EUSStats", "EUSRender",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
@@ -72,7 +77,8 @@ let package = Package(
 
         .target(
             name: "EUSPipeline",
-            dependencies: ["EUSModels", "EUSData", "EUSGradCAM", "EUSStats", "EUSReport"]
+            dependencies: ["EUSSupport", "EUSImage", "EUSCore", "EUSModels", "EUSData", "EUSGradCAM", "EUSStats",
+                           "EUSRender", "EUSReport"]
         ),
 
         // MARK: - Command-line tool
@@ -80,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "eus-report",
             dependencies: [
-                "EUSPipeline", "EUSModels", "EUSData", "EUSStats", "EUSGradCAM", "EUSReport", "EUSSupport",
+                "EUSSupport", "EUSImage", "EUSModels", "EUSData", "EUSStats", "EUSReport", "EUSPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,15 +96,23 @@ let package = Package(
         /// The PyTorch reference networks, shared by the engine and Grad-CAM tests.
         .target(name: "ReferenceNetworks", dependencies: ["EUSModels"], path: "Tests/ReferenceNetworks",
                 resources: [.copy("resnet")]),
+        /// `.npy` fixtures, closeness checks, scratch folders: helpers shared by several test targets.
+        .target(name: "TestHelpers", dependencies: ["EUSGradCAM", "EUSImage"], path: "Tests/TestHelpers"),
+        .testTarget(name: "EUSSupportTests", dependencies: ["EUSSupport"]),
+        .testTarget(name: "EUSImageTests", dependencies: ["EUSImage", "EUSSupport", "TestHelpers", "EUSGradCAM"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCoreTests", dependencies: ["EUSCore"]),
         .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels", "ReferenceNetworks"]),
-        .testTarget(name: "EUSDataTests", dependencies: ["EUSData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSDataTests", dependencies: ["EUSData", "EUSImage", "TestHelpers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSRender", "EUSData", "EUSSupport", "EUSModels", "EUSCore",
-                                                     "ReferenceNetworks"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender"]),
-        .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSData", "EUSSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline"]),
+        .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSImage", "EUSSupport", "EUSModels", "EUSCore",
+                                                     "ReferenceNetworks", "TestHelpers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender", "EUSImage", "TestHelpers", "EUSGradCAM"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSImage", "EUSSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
+                                                  "EUSStats", "EUSSupport"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,7 +39,7 @@ public enum GEMM {
 
     /// OpenBLAS's build description (version, target core), for the report.
     public static var configuration: String {
-        guard let text = openblas_get_config() else { return "OpenBLAS" }
+        guard let text = openblas_get_config() else { return "unknown" }
         return String(cString: text)
     }
 

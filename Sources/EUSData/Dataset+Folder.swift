@@ -1,3 +1,4 @@
+import EUSImage
 import EUSSupport
 import Foundation
 

@@ -1,3 +1,4 @@
+import EUSImage
 import EUSSupport
 import Foundation
 
@@ -10,7 +11,7 @@ import Foundation
 ///     LM/lm_001.png ...
 ///     masks/<case_id>.png        255 inside the lesion, 0 elsewhere
 ///     manifest.csv               case_id,path,label,mask_path, then the generating parameters
-///     contact_sheet.png          a dozen cases of each class, labelled
+///     contact_sheet.png          a dozen cases of each class, labelled (drawn by the caller)
 ///
 /// Every case draws from its own generator, seeded by (seed, class, index), and the
 /// rendering uses no shared state, so the same settings give byte-identical files whatever
@@ -81,8 +82,11 @@ public enum Phantom {
     }
 
     /// Generates the phantom into `folder` (replaced atomically) and returns its cases.
+    /// `contactSheet`, when given, draws the cases into `contact_sheet.png` (PNG bytes); the
+    /// drawing lives with the rendering code, above this module.
     @discardableResult
-    public static func write(_ settings: Settings, to folder: URL, showProgress: Bool = true) throws -> [Case] {
+    public static func write(_ settings: Settings, to folder: URL, showProgress: Bool = true,
+                             contactSheet: (([Case]) throws -> Data)? = nil) throws -> [Case] {
         try settings.validate()
         let total = settings.gist + settings.lm
         let bar = showProgress ? LockedProgress(EUSSupport.Progress(title: "synth", total: total)) : nil
@@ -100,8 +104,9 @@ public enum Phantom {
                 manifest.append([p.caseID, path, p.label, maskPath] + p.manifestFields)
             }
             try write(Data(manifest.text.utf8), to: staging.appendingPathComponent("manifest.csv"))
-            let sheet = try ContactSheet.render(cases, settings: settings)
-            try write(PNGCodec.encode(sheet), to: staging.appendingPathComponent("contact_sheet.png"))
+            if let contactSheet {
+                try write(contactSheet(cases), to: staging.appendingPathComponent("contact_sheet.png"))
+            }
         }
         bar?.finish(detail: "\(settings.gist) GIST + \(settings.lm) LM at \(settings.size) px")
         return cases

@@ -1,3 +1,5 @@
+import EUSImage
+
 /// The preprocessing shared by training, prediction and Grad-CAM.
 ///
 /// 1. Convert to RGB: gray replicated, alpha dropped, palette expanded.

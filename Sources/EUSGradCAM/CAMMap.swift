@@ -1,4 +1,4 @@
-import EUSRender
+import EUSImage
 
 /// One image's Grad-CAM result.
 public struct CAMMap: Equatable, Sendable {

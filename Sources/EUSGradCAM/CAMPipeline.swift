@@ -1,4 +1,4 @@
-import EUSRender
+import EUSImage
 
 /// The fixed part of Grad-CAM, after the channel weights: small named steps that turn a block's
 /// activations and their gradients into one heat map per image at the network's input size.

@@ -1,6 +1,6 @@
 import EUSCore
 import EUSModels
-import EUSRender
+import EUSImage
 import EUSSupport
 
 /// Grad-CAM and Grad-CAM++ heat maps of a ResNet, as pytorch-grad-cam computes them.

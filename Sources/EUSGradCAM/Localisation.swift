@@ -1,5 +1,4 @@
-import EUSData
-import EUSRender
+import EUSImage
 
 /// How well a heat map sits on the lesion, for one case.
 public struct LocalisationScore: Equatable, Sendable {

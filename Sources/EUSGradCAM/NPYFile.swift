@@ -1,5 +1,5 @@
 import Foundation
-import EUSRender
+import EUSImage
 import EUSSupport
 
 /// An array read from a NumPy `.npy` file, as Float whatever its stored type.

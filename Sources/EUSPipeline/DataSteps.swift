@@ -1,6 +1,7 @@
 import Foundation
-import EUSSupport
 import EUSData
+import EUSRender
+import EUSSupport
 
 /// The data steps of `run` and `demo`: the split (made, or given and checked) and the phantom.
 public enum DataSteps {
@@ -47,8 +48,36 @@ extension DataSteps {
     /// Writes the phantom (`synth`) into `folder`, replacing it as a whole.
     static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL) throws {
         Interruption.watch(folder.deletingLastPathComponent(), recursive: false)
-        try Phantom.write(Phantom.Settings(gist: gist, lm: lm, size: size, seed: seed), to: folder,
-                          showProgress: Progress.enabled)
+        try writePhantom(Phantom.Settings(gist: gist, lm: lm, size: size, seed: seed), to: folder,
+                         showProgress: Progress.enabled)
+    }
+
+    /// `Phantom.write` with its contact sheet.
+    @discardableResult
+    public static func writePhantom(_ settings: Phantom.Settings, to folder: URL,
+                                    showProgress: Bool = true) throws -> [Phantom.Case] {
+        try Phantom.write(settings, to: folder, showProgress: showProgress) { cases in
+            try contactSheet(cases, settings: settings).png()
+        }
+    }
+
+    /// Up to a dozen cases of each class, six a row, each captioned with its case id and
+    /// scanner; atypical cases are marked with an asterisk.
+    static func contactSheet(_ cases: [Phantom.Case], settings: Phantom.Settings) -> ContactSheet {
+        let perClass = 12
+        let title = "EUS phantom: seed \(settings.seed), \(settings.gist) GIST + \(settings.lm) LM, "
+            + "\(settings.size) px, difficulty \(settings.difficulty)"
+        let groups = [("GIST", "GIST (gastrointestinal stromal tumour)", settings.gist), ("LM", "LM (leiomyoma)", settings.lm)]
+            .map { label, name, total in
+                let shown = cases.filter { $0.parameters.label == label }.prefix(perClass)
+                let tiles = shown.map { c in
+                    let p = c.parameters
+                    return ContactSheet.Tile(image: c.image.rgb,
+                                             caption: p.caseID + (p.atypical ? " *" : "") + "  " + p.scanner.rawValue)
+                }
+                return ContactSheet.Group(heading: "\(name): \(tiles.count) of \(total)   * atypical", tiles: tiles)
+            }
+        return ContactSheet(title: title, groups: groups)
     }
 
     /// Whether a dataset is the phantom: the manifest that `synth` writes beside the images

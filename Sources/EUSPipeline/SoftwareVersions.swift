@@ -1,10 +1,12 @@
+import EUSCore
+import EUSRender
 import Foundation
 
 /// The software that produced a result, for the report's reproducibility section.
 ///
 /// The Swift version is the compiler's that built this binary (`#if compiler`). OpenBLAS and
-/// Cairo are asked at run time for their own version strings, through the symbols the binary
-/// is linked against, so the record names the libraries that actually ran.
+/// Cairo are asked at run time for their own version strings (`GEMM.configuration`,
+/// `Canvas.cairoVersion`), so the record names the libraries that actually ran.
 public struct SoftwareVersions: Codable, Equatable, Sendable {
     public var swift: String
     public var openblas: String
@@ -18,8 +20,8 @@ public struct SoftwareVersions: Codable, Equatable, Sendable {
     /// This process's versions.
     public static var current: SoftwareVersions {
         SoftwareVersions(swift: compilerVersion,
-                         openblas: runtimeString("openblas_get_config", library: "libopenblas.so.0") ?? "unknown",
-                         cairo: runtimeString("cairo_version_string", library: "libcairo.so.2") ?? "unknown",
+                         openblas: GEMM.configuration.trimmingCharacters(in: .whitespacesAndNewlines),
+                         cairo: Canvas.cairoVersion,
                          eusReport: EUSReportVersion.string)
     }
 
@@ -44,17 +46,6 @@ public struct SoftwareVersions: Codable, Equatable, Sendable {
         #else
         return "6.0"
         #endif
-    }
-
-    /// Calls a C function `const char *name(void)` found among the loaded libraries, or else in
-    /// the shared library `library` as the dynamic loader finds it.
-    private static func runtimeString(_ symbol: String, library: String) -> String? {
-        let loaded = dlopen(nil, RTLD_NOW).flatMap { dlsym($0, symbol) }
-        guard let address = loaded ?? dlopen(library, RTLD_NOW).flatMap({ dlsym($0, symbol) }) else { return nil }
-        typealias VersionFunction = @convention(c) () -> UnsafePointer<CChar>?
-        let function = unsafeBitCast(address, to: VersionFunction.self)
-        guard let text = function() else { return nil }
-        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

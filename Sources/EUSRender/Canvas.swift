@@ -1,5 +1,5 @@
 import CCairo
-import EUSData
+import EUSImage
 import EUSSupport
 import Foundation
 

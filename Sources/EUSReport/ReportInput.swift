@@ -1,4 +1,4 @@
-import EUSData
+import EUSImage
 import EUSStats
 import EUSSupport
 import Foundation

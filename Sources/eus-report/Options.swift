@@ -1,5 +1,6 @@
 import ArgumentParser
 import EUSData
+import EUSImage
 import EUSPipeline
 import EUSSupport
 

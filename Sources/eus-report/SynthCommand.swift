@@ -1,5 +1,6 @@
 import ArgumentParser
 import EUSData
+import EUSPipeline
 import EUSSupport
 import Foundation
 
@@ -66,7 +67,7 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: out)
-        let cases = try Phantom.write(settings, to: folder)
+        let cases = try DataSteps.writePhantom(settings, to: folder)
         let atypical = cases.filter(\.parameters.atypical).count
         print("\(folder.path): \(gist) GIST + \(lm) LM at \(size)x\(size) px (\(atypical) atypical); see contact_sheet.png")
     }

@@ -1,3 +1,4 @@
+import EUSImage
 import Foundation
 import XCTest
 @testable import EUSSupport

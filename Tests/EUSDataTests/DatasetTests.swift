@@ -1,3 +1,5 @@
+import TestHelpers
+import EUSImage
 import EUSData
 import EUSSupport
 import Foundation

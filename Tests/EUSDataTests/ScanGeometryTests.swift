@@ -1,4 +1,6 @@
 @testable import EUSData
+import TestHelpers
+import EUSImage
 import EUSSupport
 import Foundation
 import XCTest

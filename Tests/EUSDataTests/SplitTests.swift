@@ -1,3 +1,4 @@
+import TestHelpers
 import EUSData
 import EUSSupport
 import Foundation

@@ -40,25 +40,3 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) 
     return best
 }
 
-/// A fresh temporary folder, removed at the end of the test.
-func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("EUSDataTests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
-
-/// Asserts that `body` throws an error whose description contains every fragment.
-func assertThrows<T>(_ body: @autoclosure () throws -> T, containing fragments: [String],
-                     file: StaticString = #filePath, line: UInt = #line) {
-    do {
-        _ = try body()
-        XCTFail("expected an error containing \(fragments)", file: file, line: line)
-    } catch {
-        let message = "\(error)"
-        for fragment in fragments {
-            XCTAssertTrue(message.contains(fragment), "error '\(message)' lacks '\(fragment)'", file: file, line: line)
-        }
-    }
-}

@@ -1,6 +1,7 @@
+import TestHelpers
+import EUSImage
 import XCTest
 @testable import EUSGradCAM
-import EUSRender
 
 final class CAMPipelineTests: XCTestCase {
     func pipelineInputs() throws -> (FeatureMaps, FeatureMaps) {

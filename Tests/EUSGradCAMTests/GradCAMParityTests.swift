@@ -1,8 +1,8 @@
+import TestHelpers
 import XCTest
 import EUSCore
 import EUSModels
 @testable import EUSGradCAM
-import EUSRender
 import EUSSupport
 import ReferenceNetworks
 

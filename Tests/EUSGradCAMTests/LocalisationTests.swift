@@ -1,7 +1,7 @@
+import EUSImage
 import XCTest
 import EUSData
 @testable import EUSGradCAM
-import EUSRender
 
 final class LocalisationTests: XCTestCase {
     /// A square mask image with lesion (255) where `inside(x, y)`.

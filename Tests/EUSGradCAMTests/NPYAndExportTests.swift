@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
-import EUSData
+import EUSImage
 @testable import EUSGradCAM
-import EUSRender
+
 import EUSSupport
 
 final class NPYFileTests: XCTestCase {
@@ -61,33 +61,26 @@ final class NPYFileTests: XCTestCase {
 }
 
 final class CAMExportTests: XCTestCase {
-    /// The .npy holds the map at the network's size; the PNG the overlay at the image's size.
-    func testWritesTheMapAndTheOverlayAtTheImagesSize() throws {
+    /// The .npy holds the map at the network's size, and nothing else is written.
+    func testWritesTheMapAsNPY() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cams-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let map = HeatMap(width: 16, height: 16, values: (0..<256).map { Float($0) / 255 })
-        let image = RGBImage(width: 40, height: 30, fill: (90, 60, 30))
-        let files = try CAMExport.write(map: map, image: image, caseID: "case_007", directory: directory,
-                                        colormap: .turbo, alpha: 0.4)
-        XCTAssertEqual(files.npy.lastPathComponent, "case_007.npy")
-        XCTAssertEqual(files.png.lastPathComponent, "case_007.png")
-        let array = try NPYFile.read(files.npy)
+        let npy = try CAMExport.write(map, caseID: "case_007", directory: directory)
+        XCTAssertEqual(npy.lastPathComponent, "case_007.npy")
+        let array = try NPYFile.read(npy)
         XCTAssertEqual(array.shape, [16, 16])
         XCTAssertEqual(array.values, map.values)
-        let png = try ImageDecoder.decode(files.png)
-        XCTAssertEqual([png.width, png.height, png.channels], [40, 30, 3])
-        let expected = CAMOverlay.draw(map, on: image, colormap: .turbo, alpha: 0.4)
-        XCTAssertEqual(png.samples.map { UInt8(clamping: $0) }, expected.pixels)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        XCTAssertEqual(leftovers, ["case_007.npy", "case_007.png"])
+        XCTAssertEqual(leftovers, ["case_007.npy"])
     }
 
     func testCaseIDsThatAreNotFileNamesAreRefused() {
         let map = HeatMap(width: 2, height: 2, values: [0, 1, 0, 1])
-        let image = RGBImage(width: 2, height: 2)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cams-\(UUID())")
         for bad in ["", "a/b", ".."] {
-            XCTAssertThrowsError(try CAMExport.write(map: map, image: image, caseID: bad, directory: directory))
+            XCTAssertThrowsError(try CAMExport.write(map, caseID: bad, directory: directory))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path))
     }

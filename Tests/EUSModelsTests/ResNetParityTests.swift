@@ -234,8 +234,8 @@ final class ResNetParityTests: XCTestCase {
         return Set(["grad.layer1.1.bn1.bias"] + blocks.flatMap { block, names in names.map { "grad.\(block).\($0)" } })
     }()
 
-    /// The cause of `resNet50GradientsShortOfFloat64`: our forward gives both ReLU inputs a small
-    /// positive value; once their outputs are zeroed before the backward (so the ReLU masks are
+    /// The cause of `resNet50GradientsShortOfFloat64`: our forward can give both ReLU inputs a
+    /// small positive value; once their outputs are zeroed before the backward (so the ReLU masks are
     /// float64's), all 161 gradient tensors meet the f64 rule, the 49 excluded ones included.
     func testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed() throws {
         let model = try Fixture.network("resnet50")
@@ -248,7 +248,10 @@ final class ResNetParityTests: XCTestCase {
             let output = try XCTUnwrap(model.blocks.first { $0.name == name }).output
             let index = ((n * output.shape[1] + c) * output.shape[2] + y) * output.shape[3] + x
             print("resnet50 \(name) output (image \(n), channel \(c), (\(y), \(x))): \(output[index]), zeroed")
-            XCTAssertGreaterThan(output[index], 0, "\(name): our forward should leave this ReLU open")
+            // Open by a rounding-level amount, or already closed: which, depends on the CPU the
+            // vector loops were built for (`-target-cpu native`); seen open on one AVX-512 EPYC,
+            // closed (as float64 has it) on another.
+            XCTAssertGreaterThanOrEqual(output[index], 0, "\(name): a ReLU output")
             XCTAssertLessThan(output[index], limit, "\(name): this ReLU input should lie within float32 rounding of zero")
             output[index] = 0
         }

@@ -1,4 +1,4 @@
-import EUSData
+import EUSImage
 @testable import EUSReport
 import XCTest
 

@@ -1,4 +1,4 @@
-import EUSData
+import EUSImage
 import EUSRender
 import EUSReport
 import EUSSupport

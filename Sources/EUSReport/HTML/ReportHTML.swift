@@ -1,4 +1,4 @@
-import EUSData
+import EUSImage
 import EUSRender
 import EUSStats
 import EUSSupport

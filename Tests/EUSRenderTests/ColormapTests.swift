@@ -1,4 +1,5 @@
 import XCTest
+import TestHelpers
 import EUSRender
 
 final class ColormapTests: XCTestCase {

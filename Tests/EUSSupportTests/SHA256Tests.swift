@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import EUSPipeline
+
 import EUSSupport
 
 /// FIPS 180-4 test vectors (NIST CSRC example values) and a multi-block streaming check.
@@ -50,21 +50,5 @@ final class SHA256Tests: XCTestCase {
             let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
             XCTAssertEqual(try SHA256.hexDigest(ofFileAt: file), String(expected), "length \(length)")
         }
-    }
-}
-
-final class EnvironmentDescriptionTests: XCTestCase {
-    func testSoftwareVersionsNameTheLinkedLibraries() {
-        let versions = SoftwareVersions.current
-        XCTAssertTrue(versions.swift.hasPrefix("6.") || versions.swift.hasPrefix(">="), versions.swift)
-        XCTAssertNotEqual(versions.openblas, "unknown", "openblas_get_config should be found in the linked OpenBLAS")
-        XCTAssertTrue(versions.cairo.first?.isNumber ?? false, "cairo version: \(versions.cairo)")
-    }
-
-    func testMachineDescription() {
-        let machine = MachineDescription.current
-        XCTAssertGreaterThan(machine.cores, 0)
-        XCTAssertGreaterThan(machine.memoryGiB, 0)
-        XCTAssertFalse(machine.os.isEmpty)
     }
 }

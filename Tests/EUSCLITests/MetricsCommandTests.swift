@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import EUSStats
+import EUSStats
 
 /// `eus-report metrics` run as a subprocess: outputs checked for content, every bad input for
 /// its exit code and its one-line message.
@@ -16,43 +16,15 @@ final class MetricsCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// The built `eus-report`, next to the test bundle (`swift test` builds it) or in .build/debug.
-    func binary() throws -> URL {
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("eus-report"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("eus-report"),
-            Bundle(for: MetricsCommandTests.self).bundleURL.deletingLastPathComponent().appendingPathComponent("eus-report"),
-            packageRoot.appendingPathComponent(".build/debug/eus-report"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw BinaryNotFound(message: "eus-report binary not found (looked in \(candidates.map(\.path))); "
-                + "`swift test` builds it, or run `swift build` first")
-        }
-        return found
-    }
+    func run(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments) }
 
-    struct BinaryNotFound: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    /// pROC's paired DeLong test on 29 cases (`delong_paired_n29.json`, see its `source`).
+    struct PairedCase: Decodable {
+        var labels: [Int]
+        var scores_a: [Double]
+        var scores_b: [Double]
+        var z: Double
+        var auc_a: Double
     }
 
     func write(_ text: String, _ name: String = "predictions.csv") throws -> String {
@@ -62,9 +34,10 @@ final class MetricsCommandTests: XCTestCase {
     }
 
     /// Two models on the n29 reference cases, in evaluate's column layout.
-    func predictionsCSV() throws -> (text: String, reference: Fixtures.PairedCases.Case) {
-        let reference = try Fixtures.load(Fixtures.PairedCases.self, "delong_paired")
-        let c = try XCTUnwrap(reference.cases.first { $0.name == "n29" })
+    func predictionsCSV() throws -> (text: String, reference: PairedCase) {
+        struct File: Decodable { var `case`: PairedCase }
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "delong_paired_n29", withExtension: "json", subdirectory: "Fixtures"))
+        let c = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).case
         var lines = ["case_id,label,resnet34,resnet50,resnet34_call,resnet50_call,path"]
         for i in c.labels.indices {
             let label = c.labels[i] == 1 ? "GIST" : "LM"
@@ -89,8 +62,8 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertEqual(doc.threshold, 0.5)
         XCTAssertEqual(doc.n, 29)
         XCTAssertEqual(doc.models.map(\.name), ["resnet34", "resnet50"])
-        assertClose(doc.models[0].auc.value, c.auc_a, tolerance: 1e-12)
-        assertClose(doc.comparisons[0].delong.z, c.z, tolerance: 1e-6)
+        XCTAssertEqual(doc.models[0].auc.value, c.auc_a, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(doc.comparisons[0].delong.z), c.z, accuracy: 1e-6)
         XCTAssertNotNil(doc.models[0].auc.bootstrapCI)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         XCTAssertTrue(Set(["positive_class", "negative_class", "threshold", "n", "models", "comparisons"]).isSubset(of: json.keys))

@@ -1,4 +1,5 @@
-@testable import EUSData
+@testable import EUSImage
+import TestHelpers
 import EUSSupport
 import Foundation
 import XCTest
