@@ -41,7 +41,7 @@ let package = Package(
 
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
-        .target(name: "EUSCore", dependencies: ["COpenBLAS", "EUSSupport"], swiftSettings: optimised),
+        .target(name: "EUSCore", dependencies: ["COpenBLAS"], swiftSettings: optimised),
 
         // MARK: - ResNet builders, checkpoints (safetensors), optimisers
 
@@ -110,6 +110,8 @@ let package = Package(
         .testTarget(name: "EUSRenderTests", dependencies: ["EUSRender", "EUSImage", "TestHelpers", "EUSGradCAM"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSImage", "EUSSupport"], resources: [.copy("Fixtures")]),
+        /// README.md's module table, Package.swift and the imports in Sources/ agree, and point down.
+        .testTarget(name: "LayeringTests"),
         .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
                                                   "EUSStats", "EUSSupport"],
                     resources: [.copy("Fixtures")]),
