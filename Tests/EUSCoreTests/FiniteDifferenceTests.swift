@@ -13,6 +13,10 @@ import XCTest
 /// their kinks (inputs separated by more than h).
 final class FiniteDifferenceTests: XCTestCase {
     private var random = SeededRandom(seed: 42)
+    private var threads = Parallel.threadCount
+
+    override func setUp() { threads = Parallel.threadCount }
+    override func tearDown() { Parallel.threadCount = threads }
 
     private func probe(_ y: Tensor, _ r: Tensor) -> Double {
         (0..<y.count).reduce(0.0) { $0 + Double(y[$1]) * Double(r[$1]) }
@@ -279,6 +283,8 @@ final class FiniteDifferenceTests: XCTestCase {
             let batch = random.tensor([2, 3, size, size])
             let positions = conv.outputSize(size) * conv.outputSize(size)
             XCTAssertGreaterThanOrEqual(positions, 2 * Conv2D.blockColumns, "k\(k) s\(s): too small to be lowered in blocks")
+            XCTAssertTrue(Conv2D.Plan(conv: conv, images: 2, height: size, width: size).inBlocks,
+                          "k\(k) s\(s): the forward and backward should take the blocked path")
             let y = conv.forward(batch).scalars
             let dy = random.tensor(conv.output.shape), dx = Tensor(shape: [0])
             conv.backward(dy, inputGradient: dx)

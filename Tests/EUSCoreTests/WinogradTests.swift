@@ -13,10 +13,10 @@ import XCTest
 /// bias is an O(1) error.
 final class WinogradTests: XCTestCase {
     private var random = SeededRandom(seed: 7)
+    private var threads = Parallel.threadCount
 
-    override func tearDown() {
-        Parallel.threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    override func setUp() { threads = Parallel.threadCount }
+    override func tearDown() { Parallel.threadCount = threads }
 
     private func randomConvolution(inputs: Int, outputs: Int, bias: Bool = false) -> Conv2D {
         let conv = Conv2D(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, stride: 1, padding: 1, bias: bias)
