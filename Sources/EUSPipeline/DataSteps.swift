@@ -72,10 +72,9 @@ extension DataSteps {
                 let shown = cases.filter { $0.parameters.label == label }.prefix(perClass)
                 let tiles = shown.map { c in
                     let p = c.parameters
-                    return ContactSheet.Tile(image: c.image.rgb,
-                                             caption: p.caseID + (p.atypical ? " *" : "") + "  " + p.scanner.rawValue)
+                    return (image: c.image.rgb, caption: p.caseID + (p.atypical ? " *" : "") + "  " + p.scanner.rawValue)
                 }
-                return ContactSheet.Group(heading: "\(name): \(tiles.count) of \(total)   * atypical", tiles: tiles)
+                return (heading: "\(name): \(tiles.count) of \(total)   * atypical", tiles: tiles)
             }
         return ContactSheet(title: title, groups: groups)
     }

@@ -6,25 +6,12 @@ import Foundation
 /// its size) and captioned below; white text on a dark ground, drawn through `Canvas` at one
 /// point per pixel.
 ///
-///     ContactSheet(title: "EUS phantom", groups: [.init(heading: "GIST", tiles: tiles)]).png()
+///     ContactSheet(title: "EUS phantom", groups: [(heading: "GIST", tiles: tiles)]).png()
 public struct ContactSheet {
-    public struct Tile {
-        public var image: RGBImage
-        public var caption: String
-        public init(image: RGBImage, caption: String) {
-            self.image = image
-            self.caption = caption
-        }
-    }
-
-    public struct Group {
-        public var heading: String
-        public var tiles: [Tile]
-        public init(heading: String, tiles: [Tile]) {
-            self.heading = heading
-            self.tiles = tiles
-        }
-    }
+    /// A thumbnail and the line under it.
+    public typealias Tile = (image: RGBImage, caption: String)
+    /// A heading over its tiles.
+    public typealias Group = (heading: String, tiles: [Tile])
 
     public var title: String
     public var groups: [Group]

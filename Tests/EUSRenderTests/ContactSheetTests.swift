@@ -6,8 +6,8 @@ final class ContactSheetTests: XCTestCase {
     /// Seven tiles in rows of six: two rows; the tiles' own pixels land unchanged on the sheet.
     func testTilesAreLaidOutSixARowAndKeepTheirPixels() throws {
         let white = RGBImage(width: 150, height: 150, fill: (255, 255, 255))
-        let tiles = (0..<7).map { ContactSheet.Tile(image: white, caption: "case \($0)") }
-        let sheet = ContactSheet(title: "Seven", groups: [.init(heading: "Group", tiles: tiles)])
+        let tiles = (0..<7).map { (image: white, caption: "case \($0)") }
+        let sheet = ContactSheet(title: "Seven", groups: [(heading: "Group", tiles: tiles)])
         let image = try ImageDecoder.decode(try sheet.png(), source: "sheet").rgbImage()
         // 6 + 6 × (150 + 6) wide; title, group heading, two rows of (tile + caption + gap), gap.
         XCTAssertEqual(image.width, 6 + 6 * 156)
