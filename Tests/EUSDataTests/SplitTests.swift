@@ -5,22 +5,8 @@ import Foundation
 import XCTest
 
 final class SplitTests: XCTestCase {
-    /// A dataset in memory (split needs no files): `gist` GIST and `lm` LM cases, with
-    /// `patientOf(i)` giving the patient of the i-th case of each class.
-    func dataset(gist: Int, lm: Int, patientOf: ((String, Int) -> String?)? = nil) -> Dataset {
-        var cases: [Case] = []
-        for (index, label, count) in [(0, "GIST", gist), (1, "LM", lm)] {
-            for i in 0..<count {
-                let id = "\(label.lowercased())_\(i)"
-                cases.append(Case(id: id, path: URL(fileURLWithPath: "/data/\(label)/\(id).png"), relativePath: "\(label)/\(id).png",
-                                  label: label, classIndex: index, patientID: patientOf?(label, i)))
-            }
-        }
-        return Dataset(root: URL(fileURLWithPath: "/data"), source: .manifest, cases: cases, classNames: ["GIST", "LM"], positiveIndex: 0)
-    }
-
     func testTheStudysCountsGive55And58TrainingAnd14And15Validation() {
-        let data = dataset(gist: 69, lm: 73)
+        let data = memoryDataset(gist: 69, lm: 73)
         let split = Split.stratified(data, ratio: 0.8, seed: 1)
         XCTAssertEqual(split.classCounts(.train, of: data), [55, 58])
         XCTAssertEqual(split.classCounts(.validation, of: data), [14, 15])
@@ -28,14 +14,14 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(split.summary(for: data), "train: 113 (GIST 55, LM 58)\nvalidation: 29 (GIST 14, LM 15)")
         // round(ratio × n) per class for other ratios and sizes too.
         for (ratio, g, l) in [(0.7, 10, 11), (0.5, 5, 7), (0.9, 3, 40)] {
-            let d = dataset(gist: g, lm: l)
+            let d = memoryDataset(gist: g, lm: l)
             XCTAssertEqual(Split.stratified(d, ratio: ratio, seed: 4).classCounts(.train, of: d),
                            [Int((ratio * Double(g)).rounded()), Int((ratio * Double(l)).rounded())], "\(ratio) \(g) \(l)")
         }
     }
 
     func testSplitIsDeterministicAndDependsOnTheSeed() {
-        let data = dataset(gist: 69, lm: 73)
+        let data = memoryDataset(gist: 69, lm: 73)
         XCTAssertEqual(Split.stratified(data, seed: 7), Split.stratified(data, seed: 7))
         XCTAssertNotEqual(Split.stratified(data, seed: 7), Split.stratified(data, seed: 8))
         // The validation set is not simply the last cases.
@@ -45,7 +31,7 @@ final class SplitTests: XCTestCase {
 
     func testPatientsStayInOnePartitionAndCountsStayClose() {
         // 1 to 3 images per patient.
-        let data = dataset(gist: 69, lm: 73) { label, i in "\(label)-p\(i / (1 + i % 3))" }
+        let data = memoryDataset(gist: 69, lm: 73) { label, i in "\(label)-p\(i / (1 + i % 3))" }
         for seed in UInt64(1)...5 {
             let split = Split.stratified(data, ratio: 0.8, seed: seed)
             var partitionOfPatient: [String: Split.Partition] = [:]
@@ -61,7 +47,7 @@ final class SplitTests: XCTestCase {
 
     func testCSVRoundTripAndMismatchErrors() throws {
         let folder = try temporaryDirectory(self)
-        let data = dataset(gist: 6, lm: 5)
+        let data = memoryDataset(gist: 6, lm: 5)
         let split = Split.stratified(data, ratio: 0.8, seed: 2)
         let url = folder.appendingPathComponent("split.csv")
         try split.write(to: url, for: data)

@@ -1,3 +1,4 @@
+import EUSData
 import Foundation
 import XCTest
 
@@ -40,3 +41,16 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) 
     return best
 }
 
+/// A dataset in memory (split needs no files): `gist` GIST and `lm` LM cases, with
+/// `patientOf(i)` giving the patient of the i-th case of each class.
+func memoryDataset(gist: Int, lm: Int, patientOf: ((String, Int) -> String?)? = nil) -> Dataset {
+    var cases: [Case] = []
+    for (index, label, count) in [(0, "GIST", gist), (1, "LM", lm)] {
+        for i in 0..<count {
+            let id = "\(label.lowercased())_\(i)"
+            cases.append(Case(id: id, path: URL(fileURLWithPath: "/data/\(label)/\(id).png"), relativePath: "\(label)/\(id).png",
+                              label: label, classIndex: index, patientID: patientOf?(label, i)))
+        }
+    }
+    return Dataset(root: URL(fileURLWithPath: "/data"), source: .manifest, cases: cases, classNames: ["GIST", "LM"], positiveIndex: 0)
+}
