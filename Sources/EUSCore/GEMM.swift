@@ -37,12 +37,6 @@ public enum GEMM {
         set { openblas_set_num_threads(Int32(newValue)) }
     }
 
-    /// OpenBLAS's build description (version, target core), for the report.
-    public static var configuration: String {
-        guard let text = openblas_get_config() else { return "OpenBLAS" }
-        return String(cString: text)
-    }
-
     /// The same product split by rows of C over `Parallel.threadCount` threads, each running a
     /// single-threaded GEMM on its block of rows (for one image, when there is no batch to
     /// split).

@@ -84,9 +84,6 @@ public final class ResNet {
         reinitialise(seed: seed)
     }
 
-    /// The channels of layer4's output (512 for ResNet-34, 2048 for ResNet-50).
-    public var featureChannels: Int { fc.inputFeatures }
-
     var blocks: [ResidualBlock] { stages.flatMap { $0 } }
 
     /// Every conv+BN unit in torchvision's registration order.
