@@ -35,14 +35,14 @@ public enum Benchmark {
     }
 
     /// Times `steps` training steps (after one warm-up step), then `steps` eval forwards
-    /// (after one warm-up), of a 2-class network on seeded random images.
+    /// (after one warm-up), of a 2-class network on seeded random images, on the threads that
+    /// `GEMM.configure(threads:)` set (recorded as `threads`).
     /// - Parameter profile: when true, `Profiler` collects per-layer times of the timed steps.
     /// - Parameter width: the base width (64 is torchvision's; the demo trains 32).
     public static func run(depth: ResNet.Depth, imageSize: Int, batchSize: Int, steps: Int,
-                           threads: Int, width: Int = 64, profile: Bool = false) -> Result {
+                           width: Int = 64, profile: Bool = false) -> Result {
         precondition(imageSize >= 32 && batchSize >= 1 && steps >= 1, "Benchmark: invalid sizes")
-        Parallel.threadCount = threads
-        GEMM.threadCount = threads
+        let threads = Parallel.threadCount
         let model = ResNet(depth: depth, numClasses: 2, baseWidth: width, seed: 1)
         var random = SeededRandom(seed: 7)
         let input = Tensor(shape: [batchSize, 3, imageSize, imageSize])

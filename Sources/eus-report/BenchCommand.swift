@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import EUSModels
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: ParsableCommand, ChoosesThreads {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure training and inference speed of a ResNet on random images.",
@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps for training and for inference (after one warm-up step each).")
     var steps = 3
 
-    @Option(help: "Threads for the GEMMs and the element-wise loops.")
+    @Option(help: "Threads the engine runs on: each convolution (by images, or by GEMM rows for a small batch) and each element-wise loop is split over them, every thread calling OpenBLAS single-threaded. Train, predict and evaluate use every core.")
     var threads = 2
 
     @Flag(help: "Print per-layer-kind time profiles of a training step and an eval forward on stderr.")
@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
-                                   batchSize: batchSize, steps: steps, threads: threads, width: width, profile: profile)
+                                   batchSize: batchSize, steps: steps, width: width, profile: profile)
         if profile {
             let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),
                           Benchmark.profileTable(result.inferProfile, steps: steps, title: "Eval forward")]

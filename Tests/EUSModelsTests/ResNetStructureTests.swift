@@ -3,6 +3,12 @@ import XCTest
 import EUSCore
 
 final class ResNetStructureTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     /// torchvision's parameter counts with a 2-class fc; FLOPs against the published
     /// multiply-add counts (3.6 G and 4.1 G at 224 pixels) times two.
     func testFullSizeCountsMatchTorchvision() {

@@ -4,6 +4,12 @@ import EUSCore
 import EUSSupport
 
 final class SafetensorsTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     private var directory: URL!
 
     override func setUpWithError() throws {

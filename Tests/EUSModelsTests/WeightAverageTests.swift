@@ -3,6 +3,12 @@ import EUSCore
 import XCTest
 
 final class WeightAverageTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     /// The average follows d_t = min(decay, (1 + t)/(10 + t)), ema = d·ema + (1 − d)·θ, on the
     /// parameters and the BatchNorm running statistics, and is written into the network on request.
     func testAverageFollowsTheWarmedUpDecayAndCoversBuffers() throws {
