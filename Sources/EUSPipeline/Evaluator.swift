@@ -1,4 +1,5 @@
 import Foundation
+import EUSModels
 import EUSSupport
 import EUSData
 
@@ -166,7 +167,7 @@ struct LoadedRun {
             throw UserError("\(folder.model.path): missing; is \(model.folder.path) a finished run folder of `eus-report train`?")
         }
         config = try JSONFile.read(RunConfig.self, from: folder.config)
-        arch = try Architecture(parsing: config.arch)
+        arch = config.arch
         guard config.classNames == dataset.classNames else {
             throw UserError("\(folder.config.path): the model was trained on classes \(config.classNames.joined(separator: ", ")), the data have \(dataset.classNames.joined(separator: ", "))")
         }

@@ -2,19 +2,6 @@ import Foundation
 import EUSSupport
 import EUSData
 
-/// The network architectures EUSReport trains: torchvision's ResNets with a 2-class `fc`.
-public enum Architecture: String, Codable, CaseIterable, Sendable {
-    case resnet18, resnet34, resnet50
-
-    /// Parses a name such as `resnet34`; a `UserError` listing the choices otherwise.
-    public init(parsing name: String) throws {
-        guard let value = Architecture(rawValue: name.lowercased()) else {
-            throw UserError("unknown architecture '\(name)' (choose resnet18, resnet34 or resnet50)")
-        }
-        self = value
-    }
-}
-
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case sgd, adamw
 

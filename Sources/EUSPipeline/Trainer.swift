@@ -63,7 +63,7 @@ public enum Trainer {
         for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
             history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
                                           augmentation: augmentation, job: job, progress: progress))
-            try run.writeCheckpoint(CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
+            try run.writeCheckpoint(CheckpointState(arch: job.arch, epoch: epoch, history: history,
                                                     settings: job.settings), network: network)
         }
         progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")

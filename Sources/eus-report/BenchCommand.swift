@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     )
 
     @Option(help: "Architecture: resnet18, resnet34 or resnet50.")
-    var arch = "resnet34"
+    var arch = Architecture.resnet34
 
     @Option(help: "Square input size in pixels.")
     var imageSize = 224
@@ -48,9 +48,6 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     var profile = false
 
     func validate() throws {
-        guard ResNet.Depth(architecture: arch) != nil else {
-            throw ValidationError("--arch must be resnet18, resnet34 or resnet50, not '\(arch)'")
-        }
         guard imageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
         guard batchSize >= 1, steps >= 1, threads >= 1, width >= 1 else {
             throw ValidationError("--batch-size, --steps, --threads and --width must be at least 1")
@@ -58,7 +55,7 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     }
 
     func run() throws {
-        let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
+        let result = Benchmark.run(architecture: arch, imageSize: imageSize,
                                    batchSize: batchSize, steps: steps, width: width, profile: profile)
         if profile {
             let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),

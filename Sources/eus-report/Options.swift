@@ -1,5 +1,6 @@
 import ArgumentParser
 import EUSData
+import EUSModels
 import EUSPipeline
 import EUSSupport
 
