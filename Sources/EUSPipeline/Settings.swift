@@ -1,6 +1,7 @@
 import Foundation
 import EUSSupport
 import EUSData
+import EUSModels
 
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case sgd, adamw
@@ -20,7 +21,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Applied to convolution and fc weights only, not to BatchNorm or biases.
     public var weightDecay: Double
     /// The learning-rate schedule after the warm-up: `cosine` (to 0 at the last step) or `constant`.
-    public var schedule: String
+    public var schedule: LRSchedule
     public var imageSize: Int
     public var seed: UInt64
     /// The base width of the ResNet (64 in torchvision; smaller for tiny tests).
@@ -52,10 +53,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// `--optimizer sgd` keeps SGD available, e.g. for fine-tuning ImageNet weights (`--init`).
     public static let study = TrainingSettings(
         epochs: 60, batchSize: 16, learningRate: 0.001, optimizer: .adamw, momentum: 0.9,
-        weightDecay: 0.05, schedule: "cosine", imageSize: 224, seed: 1, width: 64, augment: true)
+        weightDecay: 0.05, schedule: .cosine, imageSize: 224, seed: 1, width: 64, augment: true)
 
     public init(epochs: Int, batchSize: Int, learningRate: Double, optimizer: OptimizerKind,
-                momentum: Double, weightDecay: Double, schedule: String, imageSize: Int,
+                momentum: Double, weightDecay: Double, schedule: LRSchedule, imageSize: Int,
                 seed: UInt64, width: Int, augment: Bool, augmentation: Augmentation = .standard,
                 labelSmoothing: Double = 0.1, warmupEpochs: Int = 3, emaDecay: Double = 0.99) {
         self.epochs = epochs
@@ -82,7 +83,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
                   learningRate: try c.decode(Double.self, forKey: .learningRate),
                   optimizer: try c.decode(OptimizerKind.self, forKey: .optimizer),
                   momentum: try c.decode(Double.self, forKey: .momentum), weightDecay: try c.decode(Double.self, forKey: .weightDecay),
-                  schedule: try c.decode(String.self, forKey: .schedule), imageSize: try c.decode(Int.self, forKey: .imageSize),
+                  schedule: try c.decode(LRSchedule.self, forKey: .schedule), imageSize: try c.decode(Int.self, forKey: .imageSize),
                   seed: try c.decode(UInt64.self, forKey: .seed), width: try c.decode(Int.self, forKey: .width),
                   augment: try c.decode(Bool.self, forKey: .augment),
                   augmentation: try c.decodeIfPresent(Augmentation.self, forKey: .augmentation) ?? .standard,
@@ -99,7 +100,6 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         guard imageSize >= 32 else { throw UserError("--image-size must be at least 32 (the ResNet downsamples 32 times), got \(imageSize)") }
         guard width >= 1 else { throw UserError("--width must be at least 1, got \(width)") }
         guard weightDecay >= 0 else { throw UserError("--weight-decay must not be negative, got \(weightDecay)") }
-        guard ["cosine", "constant"].contains(schedule) else { throw UserError("--schedule must be cosine or constant, got '\(schedule)'") }
         guard (0..<1).contains(labelSmoothing) else { throw UserError("--label-smoothing must lie in [0, 1), got \(labelSmoothing)") }
         guard warmupEpochs >= 0, warmupEpochs < epochs else {
             throw UserError("--warmup-epochs must lie in [0, --epochs), got \(warmupEpochs) of \(epochs)")
@@ -110,8 +110,13 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// The recipe in words, one line per part, for the report's Training section and the logs.
     public var recipe: [String] {
         func f(_ x: Double) -> String { String(format: "%g", x) }
+        let decay: String
+        switch schedule {
+        case .cosine: decay = "cosine decay to 0"
+        case .constant: decay = "constant"
+        }
         var lines = ["\(optimizer == .adamw ? "AdamW" : "SGD with momentum \(f(momentum))") at peak lr \(f(learningRate)), batch \(batchSize), \(epochs) epochs (fixed; no early stopping)",
-                     "learning rate: \(warmupEpochs > 0 ? "linear warm-up over \(warmupEpochs) epochs, then " : "")\(schedule == "cosine" ? "cosine decay to 0" : "constant"), stepped every batch",
+                     "learning rate: \(warmupEpochs > 0 ? "linear warm-up over \(warmupEpochs) epochs, then " : "")\(decay), stepped every batch",
                      "weight decay \(f(weightDecay)) on convolution and fc weights, none on BatchNorm or biases",
                      labelSmoothing > 0 ? "label smoothing ε = \(f(labelSmoothing))" : "no label smoothing",
                      emaDecay > 0 ? "exponential moving average of the weights (decay \(f(emaDecay)) per step), which is saved and evaluated" : "the last weights are saved and evaluated",

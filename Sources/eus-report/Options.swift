@@ -5,6 +5,7 @@ import EUSPipeline
 import EUSSupport
 
 extension Architecture: ExpressibleByArgument {}
+extension LRSchedule: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ScannerSetting: ExpressibleByArgument {}
 
@@ -37,7 +38,7 @@ struct TrainingOptions: ParsableArguments {
     var weightDecay: Double?
 
     @Option(help: "Learning-rate schedule after the warm-up, stepped every batch: cosine (to zero at the end) or constant (default: cosine).")
-    var schedule: String?
+    var schedule: LRSchedule?
 
     @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear learning-rate warm-up (default: 3).")
     var warmupEpochs: Int?

@@ -45,4 +45,14 @@ final class ConfigFileTests: XCTestCase {
             XCTAssert(message.contains("config.json: not a valid RunConfig JSON file (arch: unknown architecture 'resnet101' (choose resnet18, resnet34 or resnet50))"), message)
         }
     }
+
+    func testUnknownScheduleNamesTheFile() throws {
+        XCTAssertEqual(try read(Self.config(schedule: "constant")).training.schedule, .constant)
+        XCTAssertThrowsError(try read(Self.config(schedule: "linear"))) { error in
+            let message = (error as? UserError)?.message ?? "\(error)"
+            XCTAssertFalse(message.contains("\n"), message)
+            XCTAssert(message.contains("config.json: not a valid RunConfig JSON file (training.schedule: "), message)
+            XCTAssert(message.contains("linear"), message)
+        }
+    }
 }
