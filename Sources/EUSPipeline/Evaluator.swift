@@ -99,7 +99,7 @@ public enum Evaluator {
             let document = try EvaluationDocument(
                 data: dataSummary(dataset, split: split, digests: digests, synthetic: job.synthetic),
                 split: job.splitSettings ?? SplitSettings(ratio: 0, seed: 0, method: "given: \(job.split.standardizedFileURL.path)"),
-                models: runs.map(\.summary), cam: .init(method: job.cam.method, target: job.cam.target,
+                models: runs.map(\.summary), cam: .init(method: job.cam.method.rawValue, target: job.cam.target.description,
                                                               layer: Set(layers).sorted().joined(separator: ", "), alpha: job.cam.alpha), threshold: job.threshold,
                 thresholdSource: "fixed at \(job.threshold) before evaluation",
                 seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps,

@@ -89,13 +89,10 @@ final class Network {
     /// names (EUSGradCAM: eval-mode forward keeping the block, one-hot backward, fixed
     /// post-processing).
     func camMaps(input: [Float], count: Int, imageSize: Int, settings: CAMSettings, positiveIndex: Int) throws -> [CAMMap] {
-        guard let method = CAMMethod(rawValue: settings.method) else {
-            throw UserError("--cam must be gradcam or gradcampp, got '\(settings.method)'")
-        }
-        let cam = try GradCAM(model: model, layer: settings.layer ?? CAMSettings.defaultLayer(imageSize: imageSize), method: method,
+        let cam = try GradCAM(model: model, layer: settings.layer ?? CAMSettings.defaultLayer(imageSize: imageSize), method: settings.method,
                               positiveClass: positiveIndex)
         let x = Tensor(shape: [count, 3, imageSize, imageSize], scalars: input)
-        return try cam.compute(input: x, target: CAMStep.target(settings))
+        return try cam.compute(input: x, target: settings.target)
     }
 
     /// The torchvision path of the block that `layer` (default: `CAMSettings.defaultLayer`) names.

@@ -1,6 +1,7 @@
 import Foundation
 import EUSSupport
 import EUSData
+import EUSGradCAM
 import EUSModels
 
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
@@ -128,16 +129,15 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 
 /// How the Grad-CAM maps of `predict --cam-dir` and `evaluate` are made.
 public struct CAMSettings: Codable, Equatable, Sendable {
-    /// `gradcam` or `gradcampp`.
-    public var method: String
-    /// `positive`, `predicted` or a class index.
-    public var target: String
+    public var method: CAMMethod
+    /// The class explained.
+    public var target: CAMTarget
     /// A ResNet block such as `layer4.2`; nil chooses by input size (`defaultLayer`).
     public var layer: String?
     /// The colormap's opacity in the overlay.
     public var alpha: Double
 
-    public init(method: String = "gradcam", target: String = "positive", layer: String? = nil, alpha: Double = 0.5) {
+    public init(method: CAMMethod = .gradCAM, target: CAMTarget = .positive, layer: String? = nil, alpha: Double = 0.5) {
         self.method = method
         self.target = target
         self.layer = layer
@@ -156,12 +156,6 @@ public struct CAMSettings: Codable, Equatable, Sendable {
     }
 
     public func validate() throws {
-        guard ["gradcam", "gradcampp"].contains(method) else {
-            throw UserError("--cam must be gradcam or gradcampp, got '\(method)'")
-        }
-        guard ["positive", "predicted"].contains(target) || Int(target).map({ $0 >= 0 && $0 < 2 }) == true else {
-            throw UserError("--cam-target must be positive, predicted, 0 or 1, got '\(target)'")
-        }
         guard alpha >= 0, alpha <= 1 else { throw UserError("--cam-alpha must lie in [0, 1], got \(alpha)") }
     }
 }
