@@ -98,7 +98,7 @@ public enum Evaluator {
             steps.append(.init(name: "evaluate", seconds: Date().timeIntervalSince(start)))
             let document = try EvaluationDocument(
                 data: dataSummary(dataset, split: split, digests: digests, synthetic: job.synthetic),
-                split: job.splitSettings ?? SplitSettings(ratio: 0, seed: 0, method: "given: \(job.split.standardizedFileURL.path)"),
+                split: job.splitSettings ?? .given(job.split),
                 models: runs.map(\.summary), cam: .init(method: job.cam.method.rawValue, target: job.cam.target.description,
                                                               layer: Set(layers).sorted().joined(separator: ", "), alpha: job.cam.alpha), threshold: job.threshold,
                 thresholdSource: "fixed at \(job.threshold) before evaluation",

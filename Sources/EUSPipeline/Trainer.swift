@@ -84,7 +84,7 @@ public enum Trainer {
     static func loadData(_ job: TrainingJob) throws -> (Dataset, Split) {
         let dataset = try Dataset.load(job.data, positive: job.positiveClass)
         let split = try job.split.map { try Split.read($0, for: dataset) }
-            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+            ?? job.splitSettings.split(of: dataset)
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
         try Pipeline.checkWritable(job.out)
         try dataset.checkImages()
