@@ -69,7 +69,6 @@ public final class Conv2D {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
             precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
                          "Conv2D: expected (N, \(inputChannels), H, W), got \(x.shape)")
-            GEMM.useCallerThreadOnly
             let (n, h, wd) = (x.shape[0], x.shape[2], x.shape[3])
             let (oh, ow) = (outputSize(h), outputSize(wd))
             precondition(oh > 0 && ow > 0, "Conv2D: input \(h)x\(wd) too small for kernel \(kernelSize)")
@@ -244,7 +243,6 @@ public final class Conv2D {
         Profiler.measure("conv backward") {
             guard let x = input else { preconditionFailure("Conv2D: backward without a differentiable forward") }
             precondition(dy.shape == output.shape, "Conv2D: dy \(dy.shape) does not match y \(output.shape)")
-            GEMM.useCallerThreadOnly
             let n = x.shape[0]
             let plan = Plan(conv: self, images: n, height: x.shape[2], width: x.shape[3])
             let weights = (w ?? weight.value).data

@@ -31,16 +31,22 @@ public enum GEMM {
             beta, c, Int32(ldc ?? n))
     }
 
-    /// The number of threads OpenBLAS uses for one product.
-    public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
-    }
-
     /// OpenBLAS's build description (version, target core), for the report.
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
         return String(cString: text)
+    }
+
+    /// Sets how the engine uses the cores; called once at start-up, before the first product.
+    ///
+    /// `threads` threads split the convolutions (by images, or by GEMM rows for a small batch)
+    /// and the element-wise loops (`Parallel.threadCount`), and each calls OpenBLAS
+    /// single-threaded on its share, so the cores are never shared between OpenBLAS's thread
+    /// pool and the engine's.
+    public static func configure(threads: Int) {
+        precondition(threads >= 1, "GEMM.configure: threads must be at least 1, got \(threads)")
+        Parallel.threadCount = threads
+        openblas_set_num_threads(1)
     }
 
     /// The same product split by rows of C over `Parallel.threadCount` threads, each running a
@@ -60,8 +66,4 @@ public enum GEMM {
                      m: rows.count, n: n, k: k, alpha: alpha, beta: beta, lda: lda, ldb: ldb, ldc: n)
         }
     }
-
-    /// Makes OpenBLAS single-threaded once: EUSCore parallelises around the GEMMs (over images
-    /// or rows), so the cores are never shared between OpenBLAS's threads and its own.
-    public static let useCallerThreadOnly: Void = { openblas_set_num_threads(1) }()
 }

@@ -3,13 +3,17 @@ import Foundation
 /// Splits the work over the cores: convolutions by images (or GEMM rows), and the
 /// element-wise loops (BatchNorm, ReLU, pooling, im2col for a single image) by ranges.
 ///
-/// OpenBLAS runs single-threaded (`GEMM.useCallerThreadOnly`) and each of these threads calls
-/// it on its own share, so the cores are never contended between OpenBLAS's thread pool and
-/// this one; on a machine shared with other work this also avoids one thread spinning while
-/// its partner waits for a core.
+/// OpenBLAS runs single-threaded (`GEMM.configure(threads:)`, which also sets `threadCount`)
+/// and each of these threads calls it on its own share, so the cores are never contended
+/// between OpenBLAS's thread pool and this one; on a machine shared with other work this also
+/// avoids one thread spinning while its partner waits for a core.
 public enum Parallel {
-    /// How many chunks a loop is split into (the number of cores by default).
-    nonisolated(unsafe) public static var threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The cores this process may use: the threads train, predict and evaluate run on.
+    public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// How many chunks a loop is split into (`coreCount` by default; `GEMM.configure(threads:)`
+    /// sets it).
+    nonisolated(unsafe) public static var threadCount = coreCount
 
     /// Calls `body` on disjoint, contiguous sub-ranges of `0..<count`, in parallel when the
     /// total work (`count * costPerItem`, roughly in scalar operations) is worth it.

@@ -14,7 +14,7 @@
 ///
 ///   exactly as pytorch-grad-cam 1.5.7's `GradCAMPlusPlus.get_cam_weights` computes it
 ///   (note Σ A multiplies g³, and 1e-6 keeps the denominator away from zero).
-public enum CAMMethod: String, CaseIterable, Sendable {
+public enum CAMMethod: String, CaseIterable, Codable, Sendable {
     case gradCAM = "gradcam"
     case gradCAMPlusPlus = "gradcampp"
 

@@ -1,8 +1,9 @@
 /// The class whose score y_c a heat map explains.
 ///
 /// Class indices follow the dataset's (ImageFolder order: `GIST` = 0, `LM` = 1), so the
-/// positive class is an index the caller supplies.
-public enum CAMTarget: Equatable, Sendable, CustomStringConvertible {
+/// positive class is an index the caller supplies. In `--cam-target`, config files and
+/// eval.json a target is its `description`: `positive`, `predicted`, `0` or `1`.
+public enum CAMTarget: Equatable, Sendable, CustomStringConvertible, CaseIterable, Codable {
     /// The positive class (GIST), whatever the network predicted: "where does it see GIST?"
     case positive
     /// The class with the largest logit for each image: "why did it say what it said?"
@@ -10,15 +11,29 @@ public enum CAMTarget: Equatable, Sendable, CustomStringConvertible {
     /// A fixed class index.
     case index(Int)
 
-    /// Parses `positive`, `predicted` or a class index, as the `--cam-target` option takes it.
+    /// The targets for a network of two classes, the networks EUSReport trains.
+    public static let allCases: [CAMTarget] = [.positive, .predicted, .index(0), .index(1)]
+
+    /// Parses `positive`, `predicted`, `0` or `1`, as the `--cam-target` option takes it.
     public init?(argument: String) {
-        switch argument {
-        case "positive": self = .positive
-        case "predicted": self = .predicted
-        default:
-            guard let index = Int(argument), index >= 0 else { return nil }
-            self = .index(index)
+        guard let target = CAMTarget.allCases.first(where: { $0.description == argument }) else { return nil }
+        self = target
+    }
+
+    /// A target that is none of `allCases` is a decoding error that lists them.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let target = CAMTarget(argument: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "unknown Grad-CAM target '\(text)' (choose positive, predicted, 0 or 1)")
         }
+        self = target
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 
     public var description: String {

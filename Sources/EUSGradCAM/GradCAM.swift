@@ -37,7 +37,7 @@ public final class GradCAM {
             throw UserError("Grad-CAM: positive class \(positiveClass) outside 0..<\(model.numClasses)")
         }
         guard let index = model.blockIndex(named: GradCAM.torchvisionPath(layer)) else {
-            throw UserError("Grad-CAM: no block '\(layer)' in \(model.depth.architecture); "
+            throw UserError("Grad-CAM: no block '\(layer)' in \(model.architecture.rawValue); "
                 + "use one of \(model.blockNames.joined(separator: ", ")) or layerK[-1]")
         }
         self.model = model

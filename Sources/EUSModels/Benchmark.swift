@@ -6,7 +6,7 @@ import EUSCore
 public enum Benchmark {
     /// One benchmark's figures; `jsonLine` prints them in the documented field order.
     public struct Result: Sendable {
-        public var architecture: String
+        public var architecture: Architecture
         public var imageSize: Int
         public var width: Int
         public var batchSize: Int
@@ -27,7 +27,7 @@ public enum Benchmark {
 
         public var jsonLine: String {
             func number(_ value: Double) -> String { String(format: "%.3f", value) }
-            return "{\"arch\": \"\(architecture)\", \"image_size\": \(imageSize), \"width\": \(width), \"batch_size\": \(batchSize), "
+            return "{\"arch\": \"\(architecture.rawValue)\", \"image_size\": \(imageSize), \"width\": \(width), \"batch_size\": \(batchSize), "
                 + "\"threads\": \(threads), \"train_img_s\": \(number(trainImagesPerSecond)), "
                 + "\"infer_img_s\": \(number(inferImagesPerSecond)), \"gflops_train\": \(number(trainGFLOPS)), "
                 + "\"gflops_infer\": \(number(inferGFLOPS)), \"peak_rss_mib\": \(number(peakRSSMiB))}"
@@ -35,15 +35,15 @@ public enum Benchmark {
     }
 
     /// Times `steps` training steps (after one warm-up step), then `steps` eval forwards
-    /// (after one warm-up), of a 2-class network on seeded random images.
+    /// (after one warm-up), of a 2-class network on seeded random images, on the threads that
+    /// `GEMM.configure(threads:)` set (recorded as `threads`).
     /// - Parameter profile: when true, `Profiler` collects per-layer times of the timed steps.
     /// - Parameter width: the base width (64 is torchvision's; the demo trains 32).
-    public static func run(depth: ResNet.Depth, imageSize: Int, batchSize: Int, steps: Int,
-                           threads: Int, width: Int = 64, profile: Bool = false) -> Result {
+    public static func run(architecture: Architecture, imageSize: Int, batchSize: Int, steps: Int,
+                           width: Int = 64, profile: Bool = false) -> Result {
         precondition(imageSize >= 32 && batchSize >= 1 && steps >= 1, "Benchmark: invalid sizes")
-        Parallel.threadCount = threads
-        GEMM.threadCount = threads
-        let model = ResNet(depth: depth, numClasses: 2, baseWidth: width, seed: 1)
+        let threads = Parallel.threadCount
+        let model = ResNet(architecture: architecture, numClasses: 2, baseWidth: width, seed: 1)
         var random = SeededRandom(seed: 7)
         let input = Tensor(shape: [batchSize, 3, imageSize, imageSize])
         for i in 0..<input.count { input[i] = random.normal() }
@@ -72,7 +72,7 @@ public enum Benchmark {
         let images = Double(steps * batchSize)
         let flops = model.flops(imageSize: imageSize)
         return Result(
-            architecture: depth.architecture, imageSize: imageSize, width: width, batchSize: batchSize, threads: threads,
+            architecture: architecture, imageSize: imageSize, width: width, batchSize: batchSize, threads: threads,
             trainImagesPerSecond: images / train, inferImagesPerSecond: images / infer,
             trainGFLOPS: 3 * flops * images / train / 1e9, inferGFLOPS: flops * images / infer / 1e9,
             peakRSSMiB: peakResidentMiB(), trainProfile: trainProfile, inferProfile: inferProfile)

@@ -1,29 +1,26 @@
 import Foundation
 
-/// The learning rate as a function of the epoch (0-based), as PyTorch's schedulers compute it
-/// in closed form.
-public enum LRSchedule: Equatable, Sendable {
+/// The learning-rate schedule after the warm-up, stepped every batch, as `--schedule` and
+/// config.json name it.
+public enum LRSchedule: String, Codable, CaseIterable, Sendable {
+    /// `lr · (1 + cos(π t / T)) / 2` at step t of the T steps after the warm-up (0 at the
+    /// last step's end), as timm's per-step cosine. Without warm-up and with one step per
+    /// epoch this is PyTorch's `CosineAnnealingLR(T_max: epochs)` stepped per epoch.
+    /// Reference: Loshchilov & Hutter, "SGDR" (ICLR 2017).
+    case cosine
     /// The base rate throughout.
     case constant
-    /// `CosineAnnealingLR(T_max: epochs, eta_min: minimum)`:
-    /// lr = minimum + (base - minimum) * (1 + cos(pi * epoch / epochs)) / 2.
-    /// Reference: Loshchilov & Hutter, "SGDR" (ICLR 2017).
-    case cosine(epochs: Int, minimum: Float = 0)
-    /// `StepLR(step_size: every, gamma: gamma)`: lr = base * gamma^floor(epoch / every).
-    case step(every: Int, gamma: Float)
 
-    /// The rate for `epoch` (0-based) from the base rate.
-    public func learningRate(base: Float, epoch: Int) -> Float {
+    /// The rate at `step` (0-based) of `totalSteps`: a linear warm-up over the first
+    /// `warmupSteps`, from base/W to base over its W steps, then the schedule over the rest.
+    public func learningRate(base: Double, step: Int, warmupSteps: Int, totalSteps: Int) -> Double {
+        if step < warmupSteps { return base * Double(step + 1) / Double(warmupSteps) }
         switch self {
         case .constant:
             return base
-        case .cosine(let epochs, let minimum):
-            precondition(epochs > 0, "LRSchedule.cosine: epochs must be positive")
-            let t = Double(min(max(epoch, 0), epochs)) / Double(epochs)
-            return minimum + (base - minimum) * Float((1 + cos(Double.pi * t)) / 2)
-        case .step(let every, let gamma):
-            precondition(every > 0, "LRSchedule.step: the step size must be positive")
-            return base * Float(pow(Double(gamma), Double(max(epoch, 0) / every)))
+        case .cosine:
+            let t = Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps))
+            return base * (1 + cos(Double.pi * t)) / 2
         }
     }
 }

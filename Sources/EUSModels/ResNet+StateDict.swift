@@ -58,7 +58,7 @@ extension ResNet {
     /// Writes the state_dict as a safetensors file (atomically).
     public func save(to url: URL, metadata: [String: String] = [:]) throws {
         var fields = metadata
-        fields["arch"] = fields["arch"] ?? depth.architecture
+        fields["arch"] = fields["arch"] ?? architecture.rawValue
         try Safetensors.write(stateDict(), metadata: fields, to: url)
     }
 
@@ -90,14 +90,14 @@ extension ResNet {
         for entry in expected {
             guard let found = byName[entry.name] else {
                 if entry.name.hasSuffix(".num_batches_tracked") { continue }
-                throw UserError("\(source): missing tensor '\(entry.name)' (\(depth.architecture) expects shape \(entry.shape))")
+                throw UserError("\(source): missing tensor '\(entry.name)' (\(architecture.rawValue) expects shape \(entry.shape))")
             }
             if found.shape != entry.shape {
                 if reinitialiseMismatchedFC && entry.name.hasPrefix("fc.") {
                     skipFC = true
                     continue
                 }
-                throw UserError("\(source): tensor '\(entry.name)' has shape \(found.shape), \(depth.architecture) with \(numClasses) classes and base width \(baseWidth) expects \(entry.shape)")
+                throw UserError("\(source): tensor '\(entry.name)' has shape \(found.shape), \(architecture.rawValue) with \(numClasses) classes and base width \(baseWidth) expects \(entry.shape)")
             }
             if found.dtype != entry.dtype {
                 throw UserError("\(source): tensor '\(entry.name)' is \(found.dtype), expected \(entry.dtype)")
@@ -109,9 +109,9 @@ extension ResNet {
         let known = Set(expected.map(\.name))
         for name in tensors.map(\.name) where !known.contains(name) {
             if strict {
-                throw UserError("\(source): tensor '\(name)' is not part of \(depth.architecture); are these weights of another architecture?")
+                throw UserError("\(source): tensor '\(name)' is not part of \(architecture.rawValue); are these weights of another architecture?")
             }
-            warnings.append("\(source): tensor '\(name)' is not part of \(depth.architecture); ignored")
+            warnings.append("\(source): tensor '\(name)' is not part of \(architecture.rawValue); ignored")
         }
         for entry in expected {
             guard let found = byName[entry.name] else { continue }

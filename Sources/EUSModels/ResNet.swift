@@ -12,30 +12,11 @@ import EUSCore
 /// References: He et al., "Deep Residual Learning for Image Recognition", CVPR 2016;
 /// torchvision.models.resnet (Bottleneck v1.5).
 public final class ResNet {
-    /// The architecture as data: block counts and the block type.
-    public enum Depth: String, CaseIterable, Sendable {
-        case resNet18, resNet34, resNet50
-
-        /// Accepts torchvision's names: "resnet18", "resnet34", "resnet50".
-        public init?(architecture: String) {
-            guard let depth = Depth.allCases.first(where: { $0.architecture == architecture.lowercased() })
-            else { return nil }
-            self = depth
-        }
-
-        /// torchvision's name, e.g. "resnet34".
-        public var architecture: String { rawValue.lowercased() }
-        public var blockCounts: [Int] { self == .resNet18 ? [2, 2, 2, 2] : [3, 4, 6, 3] }
-        public var usesBottleneck: Bool { self == .resNet50 }
-        /// Output channels of a block per unit of stage width.
-        public var expansion: Int { usesBottleneck ? 4 : 1 }
-    }
-
     /// Train mode uses batch statistics and updates BatchNorm's running statistics; eval mode
     /// uses the running statistics (folded into the convolutions).
     public enum Mode: Sendable { case train, eval }
 
-    public let depth: Depth
+    public let architecture: Architecture
     public let numClasses: Int
     /// The width of layer1 (torchvision: 64).
     public let baseWidth: Int
@@ -57,9 +38,9 @@ public final class ResNet {
     ///   - numClasses: outputs of `fc` (2 for GIST vs leiomyoma).
     ///   - baseWidth: the width of layer1 (64 in torchvision; the test fixtures use 8).
     ///   - seed: seeds the initial weights.
-    public init(depth: Depth, numClasses: Int = 2, baseWidth: Int = 64, seed: UInt64 = 0) {
+    public init(architecture: Architecture, numClasses: Int = 2, baseWidth: Int = 64, seed: UInt64 = 0) {
         precondition(numClasses > 0 && baseWidth > 0, "ResNet: numClasses and baseWidth must be positive")
-        self.depth = depth
+        self.architecture = architecture
         self.numClasses = numClasses
         self.baseWidth = baseWidth
         self.seed = seed
@@ -68,14 +49,14 @@ public final class ResNet {
                              kernelSize: 7, stride: 2, padding: 3, rectified: true, workspace: workspace)
         var channels = baseWidth
         var stages: [[ResidualBlock]] = []
-        for (stage, count) in depth.blockCounts.enumerated() {
+        for (stage, count) in architecture.blockCounts.enumerated() {
             let planes = baseWidth << stage
             stages.append((0..<count).map { index in
                 let block = ResidualBlock(
                     name: "layer\(stage + 1).\(index)", inputChannels: channels, planes: planes,
-                    stride: index == 0 && stage > 0 ? 2 : 1, bottleneck: depth.usesBottleneck,
+                    stride: index == 0 && stage > 0 ? 2 : 1, bottleneck: architecture.usesBottleneck,
                     workspace: workspace)
-                channels = planes * depth.expansion
+                channels = planes * architecture.expansion
                 return block
             })
         }
@@ -83,9 +64,6 @@ public final class ResNet {
         fc = Linear(inputFeatures: channels, outputFeatures: numClasses)
         reinitialise(seed: seed)
     }
-
-    /// The channels of layer4's output (512 for ResNet-34, 2048 for ResNet-50).
-    public var featureChannels: Int { fc.inputFeatures }
 
     var blocks: [ResidualBlock] { stages.flatMap { $0 } }
 

@@ -8,14 +8,6 @@ import EUSSupport
 /// Grad-CAM for a batch of predictions: the maps, the overlays on the original images and the
 /// localisation scores against the lesion masks.
 enum CAMStep {
-    /// The class a setting explains, for the given logits.
-    static func target(_ settings: CAMSettings) throws -> CAMTarget {
-        guard let target = CAMTarget(argument: settings.target) else {
-            throw UserError("--cam-target must be positive, predicted or a class index, got '\(settings.target)'")
-        }
-        return target
-    }
-
     /// Writes the maps of a batch (one per item) as `<case_id>.npy` and `<case_id>.png` into
     /// `directory`, and fills in the localisation scores where a mask exists.
     static func write(_ maps: [CAMMap], into predictions: inout [CasePrediction], items: [Case],

@@ -11,7 +11,7 @@ public enum DataSteps {
     static func writeSplit(data: URL, given: URL?, settings: SplitSettings, positiveClass: String?, to url: URL) throws {
         let dataset = try Dataset.load(data, positive: positiveClass)
         let split = try given.map { try Split.read($0, for: dataset) }
-            ?? Split.stratified(dataset, ratio: settings.ratio, seed: settings.seed)
+            ?? settings.split(of: dataset)
         try checkBothPartitions(split, dataset: dataset, source: given?.path ?? "the split", validationMinimum: 2)
         try checkDecodable(dataset)
         try split.write(to: url, for: dataset)

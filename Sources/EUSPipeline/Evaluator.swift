@@ -1,4 +1,5 @@
 import Foundation
+import EUSModels
 import EUSSupport
 import EUSData
 
@@ -97,8 +98,8 @@ public enum Evaluator {
             steps.append(.init(name: "evaluate", seconds: Date().timeIntervalSince(start)))
             let document = try EvaluationDocument(
                 data: dataSummary(dataset, split: split, digests: digests, synthetic: job.synthetic),
-                split: job.splitSettings ?? SplitSettings(ratio: 0, seed: 0, method: "given: \(job.split.standardizedFileURL.path)"),
-                models: runs.map(\.summary), cam: .init(method: job.cam.method, target: job.cam.target,
+                split: job.splitSettings ?? .given(job.split),
+                models: runs.map(\.summary), cam: .init(method: job.cam.method.rawValue, target: job.cam.target.description,
                                                               layer: Set(layers).sorted().joined(separator: ", "), alpha: job.cam.alpha), threshold: job.threshold,
                 thresholdSource: "fixed at \(job.threshold) before evaluation",
                 seed: runs.first?.config.training.seed ?? 0, software: .current, machine: .current, steps: steps,
@@ -166,7 +167,7 @@ struct LoadedRun {
             throw UserError("\(folder.model.path): missing; is \(model.folder.path) a finished run folder of `eus-report train`?")
         }
         config = try JSONFile.read(RunConfig.self, from: folder.config)
-        arch = try Architecture(parsing: config.arch)
+        arch = config.arch
         guard config.classNames == dataset.classNames else {
             throw UserError("\(folder.config.path): the model was trained on classes \(config.classNames.joined(separator: ", ")), the data have \(dataset.classNames.joined(separator: ", "))")
         }

@@ -16,7 +16,7 @@ final class Network {
     /// A freshly initialised network (torchvision's initialisation, seeded).
     init(arch: Architecture, width: Int, seed: UInt64) throws {
         self.arch = arch
-        model = ResNet(depth: arch.depth, numClasses: 2, baseWidth: width, seed: seed)
+        model = ResNet(architecture: arch, numClasses: 2, baseWidth: width, seed: seed)
     }
 
     /// A network for trained weights. The base width is read from `conv1.weight`, so any
@@ -30,7 +30,7 @@ final class Network {
         if let fc = file["fc.weight"], fc.shape.first != 2 {
             throw UserError("\(url.path): tensor 'fc.weight' has shape \(fc.shape), a 2-class \(arch.rawValue) expects [2, …]; use it with `train --init` instead")
         }
-        model = ResNet(depth: arch.depth, numClasses: 2, baseWidth: conv1.shape[0], seed: 0)
+        model = ResNet(architecture: arch, numClasses: 2, baseWidth: conv1.shape[0], seed: 0)
         try model.load(file.tensors, source: url.path, strict: true)
     }
 
@@ -89,13 +89,10 @@ final class Network {
     /// names (EUSGradCAM: eval-mode forward keeping the block, one-hot backward, fixed
     /// post-processing).
     func camMaps(input: [Float], count: Int, imageSize: Int, settings: CAMSettings, positiveIndex: Int) throws -> [CAMMap] {
-        guard let method = CAMMethod(rawValue: settings.method) else {
-            throw UserError("--cam must be gradcam or gradcampp, got '\(settings.method)'")
-        }
-        let cam = try GradCAM(model: model, layer: settings.layer ?? CAMSettings.defaultLayer(imageSize: imageSize), method: method,
+        let cam = try GradCAM(model: model, layer: settings.layer ?? CAMSettings.defaultLayer(imageSize: imageSize), method: settings.method,
                               positiveClass: positiveIndex)
         let x = Tensor(shape: [count, 3, imageSize, imageSize], scalars: input)
-        return try cam.compute(input: x, target: CAMStep.target(settings))
+        return try cam.compute(input: x, target: settings.target)
     }
 
     /// The torchvision path of the block that `layer` (default: `CAMSettings.defaultLayer`) names.
@@ -128,15 +125,5 @@ final class Network {
         makeOptimizer(settings)
         try optimizer?.loadState(file.tensors, source: source)
         try average?.loadState(file.tensors, source: source)
-    }
-}
-
-extension Architecture {
-    var depth: ResNet.Depth {
-        switch self {
-        case .resnet18: return .resNet18
-        case .resnet34: return .resNet34
-        case .resnet50: return .resNet50
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import EUSModels
 import EUSSupport
 import EUSStats
 

@@ -23,7 +23,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 /// checkpoint.safetensors (header metadata `checkpoint`), beside the weights and optimiser
 /// buffers of the same epoch; `checkpoint.json` is a copy for people to read.
 struct CheckpointState: Codable {
-    var arch: String
+    var arch: Architecture
     /// The last finished epoch.
     var epoch: Int
     var history: [EpochRecord]
@@ -32,7 +32,7 @@ struct CheckpointState: Codable {
 
 /// `config.json` of a run folder: every setting, the classes and the data it was trained on.
 public struct RunConfig: Codable, Sendable {
-    public var arch: String
+    public var arch: Architecture
     public var training: TrainingSettings
     public var augmentation: Augmentation?
     /// The recipe in words (`TrainingSettings.recipe`), and how the saved weights were chosen.
@@ -57,7 +57,7 @@ public struct RunConfig: Codable, Sendable {
     }
 
     init(job: TrainingJob, dataset: Dataset, trainCases: Int, network: Network) {
-        arch = job.arch.rawValue
+        arch = job.arch
         training = job.settings
         augmentation = job.settings.augment ? job.settings.augmentation : nil
         recipe = job.settings.recipe
@@ -133,8 +133,8 @@ struct RunFolder {
               let state = try? JSONDecoder().decode(CheckpointState.self, from: Data(text.utf8)) else {
             throw UserError("\(checkpointWeights.path): not a checkpoint of `eus-report train` (no checkpoint metadata)")
         }
-        guard state.arch == arch.rawValue else {
-            throw UserError("\(checkpointWeights.path): the checkpoint is a \(state.arch), not a \(arch.rawValue)")
+        guard state.arch == arch else {
+            throw UserError("\(checkpointWeights.path): the checkpoint is a \(state.arch.rawValue), not a \(arch.rawValue)")
         }
         var saved = state.settings, wanted = settings
         (saved.epochs, wanted.epochs) = (0, 0)

@@ -1,19 +1,8 @@
 import Foundation
 import EUSSupport
 import EUSData
-
-/// The network architectures EUSReport trains: torchvision's ResNets with a 2-class `fc`.
-public enum Architecture: String, Codable, CaseIterable, Sendable {
-    case resnet18, resnet34, resnet50
-
-    /// Parses a name such as `resnet34`; a `UserError` listing the choices otherwise.
-    public init(parsing name: String) throws {
-        guard let value = Architecture(rawValue: name.lowercased()) else {
-            throw UserError("unknown architecture '\(name)' (choose resnet18, resnet34 or resnet50)")
-        }
-        self = value
-    }
-}
+import EUSGradCAM
+import EUSModels
 
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case sgd, adamw
@@ -33,7 +22,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Applied to convolution and fc weights only, not to BatchNorm or biases.
     public var weightDecay: Double
     /// The learning-rate schedule after the warm-up: `cosine` (to 0 at the last step) or `constant`.
-    public var schedule: String
+    public var schedule: LRSchedule
     public var imageSize: Int
     public var seed: UInt64
     /// The base width of the ResNet (64 in torchvision; smaller for tiny tests).
@@ -65,10 +54,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// `--optimizer sgd` keeps SGD available, e.g. for fine-tuning ImageNet weights (`--init`).
     public static let study = TrainingSettings(
         epochs: 60, batchSize: 16, learningRate: 0.001, optimizer: .adamw, momentum: 0.9,
-        weightDecay: 0.05, schedule: "cosine", imageSize: 224, seed: 1, width: 64, augment: true)
+        weightDecay: 0.05, schedule: .cosine, imageSize: 224, seed: 1, width: 64, augment: true)
 
     public init(epochs: Int, batchSize: Int, learningRate: Double, optimizer: OptimizerKind,
-                momentum: Double, weightDecay: Double, schedule: String, imageSize: Int,
+                momentum: Double, weightDecay: Double, schedule: LRSchedule, imageSize: Int,
                 seed: UInt64, width: Int, augment: Bool, augmentation: Augmentation = .standard,
                 labelSmoothing: Double = 0.1, warmupEpochs: Int = 3, emaDecay: Double = 0.99) {
         self.epochs = epochs
@@ -95,7 +84,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
                   learningRate: try c.decode(Double.self, forKey: .learningRate),
                   optimizer: try c.decode(OptimizerKind.self, forKey: .optimizer),
                   momentum: try c.decode(Double.self, forKey: .momentum), weightDecay: try c.decode(Double.self, forKey: .weightDecay),
-                  schedule: try c.decode(String.self, forKey: .schedule), imageSize: try c.decode(Int.self, forKey: .imageSize),
+                  schedule: try c.decode(LRSchedule.self, forKey: .schedule), imageSize: try c.decode(Int.self, forKey: .imageSize),
                   seed: try c.decode(UInt64.self, forKey: .seed), width: try c.decode(Int.self, forKey: .width),
                   augment: try c.decode(Bool.self, forKey: .augment),
                   augmentation: try c.decodeIfPresent(Augmentation.self, forKey: .augmentation) ?? .standard,
@@ -112,7 +101,6 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         guard imageSize >= 32 else { throw UserError("--image-size must be at least 32 (the ResNet downsamples 32 times), got \(imageSize)") }
         guard width >= 1 else { throw UserError("--width must be at least 1, got \(width)") }
         guard weightDecay >= 0 else { throw UserError("--weight-decay must not be negative, got \(weightDecay)") }
-        guard ["cosine", "constant"].contains(schedule) else { throw UserError("--schedule must be cosine or constant, got '\(schedule)'") }
         guard (0..<1).contains(labelSmoothing) else { throw UserError("--label-smoothing must lie in [0, 1), got \(labelSmoothing)") }
         guard warmupEpochs >= 0, warmupEpochs < epochs else {
             throw UserError("--warmup-epochs must lie in [0, --epochs), got \(warmupEpochs) of \(epochs)")
@@ -123,8 +111,13 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// The recipe in words, one line per part, for the report's Training section and the logs.
     public var recipe: [String] {
         func f(_ x: Double) -> String { String(format: "%g", x) }
+        let decay: String
+        switch schedule {
+        case .cosine: decay = "cosine decay to 0"
+        case .constant: decay = "constant"
+        }
         var lines = ["\(optimizer == .adamw ? "AdamW" : "SGD with momentum \(f(momentum))") at peak lr \(f(learningRate)), batch \(batchSize), \(epochs) epochs (fixed; no early stopping)",
-                     "learning rate: \(warmupEpochs > 0 ? "linear warm-up over \(warmupEpochs) epochs, then " : "")\(schedule == "cosine" ? "cosine decay to 0" : "constant"), stepped every batch",
+                     "learning rate: \(warmupEpochs > 0 ? "linear warm-up over \(warmupEpochs) epochs, then " : "")\(decay), stepped every batch",
                      "weight decay \(f(weightDecay)) on convolution and fc weights, none on BatchNorm or biases",
                      labelSmoothing > 0 ? "label smoothing ε = \(f(labelSmoothing))" : "no label smoothing",
                      emaDecay > 0 ? "exponential moving average of the weights (decay \(f(emaDecay)) per step), which is saved and evaluated" : "the last weights are saved and evaluated",
@@ -136,16 +129,15 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 
 /// How the Grad-CAM maps of `predict --cam-dir` and `evaluate` are made.
 public struct CAMSettings: Codable, Equatable, Sendable {
-    /// `gradcam` or `gradcampp`.
-    public var method: String
-    /// `positive`, `predicted` or a class index.
-    public var target: String
+    public var method: CAMMethod
+    /// The class explained.
+    public var target: CAMTarget
     /// A ResNet block such as `layer4.2`; nil chooses by input size (`defaultLayer`).
     public var layer: String?
     /// The colormap's opacity in the overlay.
     public var alpha: Double
 
-    public init(method: String = "gradcam", target: String = "positive", layer: String? = nil, alpha: Double = 0.5) {
+    public init(method: CAMMethod = .gradCAM, target: CAMTarget = .positive, layer: String? = nil, alpha: Double = 0.5) {
         self.method = method
         self.target = target
         self.layer = layer
@@ -164,25 +156,56 @@ public struct CAMSettings: Codable, Equatable, Sendable {
     }
 
     public func validate() throws {
-        guard ["gradcam", "gradcampp"].contains(method) else {
-            throw UserError("--cam must be gradcam or gradcampp, got '\(method)'")
-        }
-        guard ["positive", "predicted"].contains(target) || Int(target).map({ $0 >= 0 && $0 < 2 }) == true else {
-            throw UserError("--cam-target must be positive, predicted, 0 or 1, got '\(target)'")
-        }
         guard alpha >= 0, alpha <= 1 else { throw UserError("--cam-alpha must lie in [0, 1], got \(alpha)") }
     }
 }
 
-/// How the data are split: the study's 8:2 stratified single hold-out by default.
+/// How the data are split: the study's 8:2 stratified single hold-out by default, or a
+/// split.csv that was given, which has no ratio or seed.
 public struct SplitSettings: Codable, Equatable, Sendable {
-    public var ratio: Double
-    public var seed: UInt64
+    /// The share of each class that goes to training; nil for a given split.
+    public var ratio: Double?
+    /// The seed of the stratified split; nil for a given split.
+    public var seed: UInt64?
     public var method: String
 
+    /// A stratified split made with `ratio` and `seed`.
     public init(ratio: Double = 0.8, seed: UInt64 = 1, method: String = "stratified single hold-out") {
         self.ratio = ratio
         self.seed = seed
         self.method = method
+    }
+
+    /// The split in `url`, read rather than made.
+    public static func given(_ url: URL) -> SplitSettings {
+        var settings = SplitSettings(method: "given: \(url.standardizedFileURL.path)")
+        (settings.ratio, settings.seed) = (nil, nil)
+        return settings
+    }
+
+    /// The stratified split of `dataset` these settings make; only settings that make one
+    /// (not `given`) are asked.
+    func split(of dataset: Dataset) -> Split {
+        guard let ratio, let seed else { preconditionFailure("SplitSettings: '\(method)' is a given split, not one to make") }
+        return Split.stratified(dataset, ratio: ratio, seed: seed)
+    }
+
+    enum CodingKeys: String, CodingKey { case ratio, seed, method }
+
+    /// A given split is written, and was always written, with ratio 0 and seed 0 (eval.json
+    /// keeps its format, and the report the lines it shows); they read back as none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decode(String.self, forKey: .method)
+        ratio = try c.decodeIfPresent(Double.self, forKey: .ratio)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        if ratio == 0 { (ratio, seed) = (nil, nil) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ratio ?? 0, forKey: .ratio)
+        try c.encode(seed ?? 0, forKey: .seed)
+        try c.encode(method, forKey: .method)
     }
 }

@@ -69,13 +69,6 @@ public final class StepRunner {
     public func discardIfNothingFinished() {
         if state.finished.isEmpty { try? FileManager.default.removeItem(at: workFolder) }
     }
-
-    /// Adds a wall time measured elsewhere (e.g. inside a resumed training run).
-    public func record(_ name: String, seconds: Double) throws {
-        state.steps.removeAll { $0.name == name }
-        state.steps.append(.init(name: name, seconds: seconds))
-        try JSONFile.write(state, to: stateURL)
-    }
 }
 
 /// A line of progress on stderr, unless progress is silenced.

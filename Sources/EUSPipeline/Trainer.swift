@@ -63,7 +63,7 @@ public enum Trainer {
         for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
             history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
                                           augmentation: augmentation, job: job, progress: progress))
-            try run.writeCheckpoint(CheckpointState(arch: job.arch.rawValue, epoch: epoch, history: history,
+            try run.writeCheckpoint(CheckpointState(arch: job.arch, epoch: epoch, history: history,
                                                     settings: job.settings), network: network)
         }
         progress.finish(detail: history.last.map { String(format: "loss %.4f acc %.3f", $0.trainLoss, $0.trainAccuracy) } ?? "")
@@ -84,7 +84,7 @@ public enum Trainer {
     static func loadData(_ job: TrainingJob) throws -> (Dataset, Split) {
         let dataset = try Dataset.load(job.data, positive: job.positiveClass)
         let split = try job.split.map { try Split.read($0, for: dataset) }
-            ?? Split.stratified(dataset, ratio: job.splitSettings.ratio, seed: job.splitSettings.seed)
+            ?? job.splitSettings.split(of: dataset)
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
         try Pipeline.checkWritable(job.out)
         try dataset.checkImages()
@@ -114,10 +114,9 @@ public enum Trainer {
             Array(order[$0 ..< min($0 + settings.batchSize, order.count)])
         }
         var (lossSum, correct, seen) = (0.0, 0, 0)
-        let schedule = LearningRate(settings: settings, batchesPerEpoch: batches.count)
-        let firstLR = schedule.at(epoch: epoch, batch: 0)
+        let firstLR = settings.learningRate(epoch: epoch, batch: 0, batchesPerEpoch: batches.count)
         for (b, batch) in batches.enumerated() {
-            let lr = schedule.at(epoch: epoch, batch: b)
+            let lr = settings.learningRate(epoch: epoch, batch: b, batchesPerEpoch: batches.count)
             let items = batch.map { cases[$0] }
             let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
                                           seed: settings.seed, epoch: epoch)
@@ -140,32 +139,11 @@ public enum Trainer {
     }
 }
 
-/// The learning rate of each batch: a linear warm-up over the first `warmupEpochs`, from
-/// lr/W to lr over its W steps, then the schedule over the remaining steps, stepped every
-/// batch: `cosine` is `lr · (1 + cos(π t / T)) / 2` at step t of T (0 at the last step's
-/// end), as timm's per-step cosine; `constant` keeps lr. Without warm-up and with one batch
-/// per epoch this is PyTorch's `CosineAnnealingLR(T_max: epochs)` stepped per epoch.
-struct LearningRate {
-    let base: Double
-    let cosine: Bool
-    let warmupSteps: Int
-    let totalSteps: Int
-    let batchesPerEpoch: Int
-
-    init(settings: TrainingSettings, batchesPerEpoch: Int) {
-        base = settings.learningRate
-        cosine = settings.schedule == "cosine"
-        self.batchesPerEpoch = batchesPerEpoch
-        warmupSteps = settings.warmupEpochs * batchesPerEpoch
-        totalSteps = settings.epochs * batchesPerEpoch
-    }
-
-    /// `epoch` is 1-based, `batch` 0-based.
-    func at(epoch: Int, batch: Int) -> Double {
-        let step = (epoch - 1) * batchesPerEpoch + batch
-        if step < warmupSteps { return base * Double(step + 1) / Double(warmupSteps) }
-        guard cosine else { return base }
-        let t = Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps))
-        return base * (1 + cos(Double.pi * t)) / 2
+extension TrainingSettings {
+    /// The learning rate of a batch (`epoch` 1-based, `batch` 0-based): `warmupEpochs` of
+    /// linear warm-up, then `schedule` over the remaining steps, stepped every batch.
+    func learningRate(epoch: Int, batch: Int, batchesPerEpoch: Int) -> Double {
+        schedule.learningRate(base: learningRate, step: (epoch - 1) * batchesPerEpoch + batch,
+                              warmupSteps: warmupEpochs * batchesPerEpoch, totalSteps: epochs * batchesPerEpoch)
     }
 }

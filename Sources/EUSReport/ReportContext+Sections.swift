@@ -7,9 +7,9 @@ extension ReportContext {
     /// True when there is anything to show as a picture: overlays or case images.
     var hasCaseImages: Bool { input.images.hasOverlays || input.cases.contains { $0.imageURL != nil } }
 
-    /// Every section's blocks, in `ReportSection.all` order.
+    /// Every section's blocks, in `ReportSection` order.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
-        ReportSection.all.map { ($0, blocks(for: $0.id)) }
+        ReportSection.allCases.map { ($0, blocks(for: $0)) }
     }
 
     /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
@@ -28,18 +28,17 @@ extension ReportContext {
         numbers[name].map { "Figure \($0) (\(name))." } ?? "Figure (\(name))."
     }
 
-    func blocks(for id: String) -> [ReportBlock] {
-        switch id {
-        case "summary": return summaryBlocks
-        case "data": return dataBlocks
-        case "metrics": return metricsBlocks
-        case "figures": return figureBlocks
-        case "paired-tests": return pairedBlocks
-        case "training": return trainingBlocks
-        case "gradcam": return galleryBlocks
-        case "audit": return auditBlocks
-        case "reproducibility": return reproducibilityBlocks
-        default: preconditionFailure("unknown section \(id)")
+    func blocks(for section: ReportSection) -> [ReportBlock] {
+        switch section {
+        case .summary: return summaryBlocks
+        case .data: return dataBlocks
+        case .metrics: return metricsBlocks
+        case .figures: return figureBlocks
+        case .pairedTests: return pairedBlocks
+        case .training: return trainingBlocks
+        case .gradcam: return galleryBlocks
+        case .audit: return auditBlocks
+        case .reproducibility: return reproducibilityBlocks
         }
     }
 

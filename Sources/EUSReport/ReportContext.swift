@@ -72,14 +72,12 @@ public struct ReportContext {
                 guard let wilson = summary.wilson else { continue }
                 let width = wilson.upper - wilson.lower
                 if width > (widest?.width ?? 0) {
-                    widest = (width, "; the widest, \(display(model))'s \(ReportContext.proportionNames[key]!.lowercased()), spans \(MetricsText.percent(wilson)) (Wilson)")
+                    widest = (width, "; the widest, \(display(model))'s \(key.displayName.lowercased()), spans \(MetricsText.percent(wilson)) (Wilson)")
                 }
             }
         }
         return widest?.text ?? ""
     }
-
-    static let proportionNames = ["sensitivity": "Sensitivity", "specificity": "Specificity", "ppv": "PPV", "npv": "NPV", "accuracy": "Accuracy"]
 
     // MARK: - Summary
 
@@ -108,9 +106,9 @@ public struct ReportContext {
 
     public var summaryTable: ReportTable {
         var rows: [[String]] = []
-        for key in ["accuracy", "sensitivity", "specificity", "ppv", "npv"] {
-            rows.append([ReportContext.proportionNames[key]!] + models.map { model in
-                let summary = model.proportions.ordered.first { $0.key == key }!.value
+        for key in [Proportion.accuracy, .sensitivity, .specificity, .ppv, .npv] {
+            rows.append([key.displayName] + models.map { model in
+                let summary = model.proportions[key]
                 return "\(MetricsText.proportion(summary, method: .wilson)) \(MetricsText.fraction(summary))"
             })
         }
@@ -126,7 +124,7 @@ public struct ReportContext {
         let methods: [(String, BinomialInterval)] = [("Wald", .wald), ("Wilson", .wilson), ("Wilson CC", .wilsonCC),
                                                     ("Clopper-Pearson", .clopperPearson), ("Agresti-Coull", .agrestiCoull), ("Jeffreys", .jeffreys)]
         let rows = model.proportions.ordered.map { key, summary in
-            [ReportContext.proportionNames[key]!, MetricsText.fraction(summary), MetricsText.percentNumber(summary.value)]
+            [key.displayName, MetricsText.fraction(summary), MetricsText.percentNumber(summary.value)]
                 + methods.map { _, method in
                     summary.interval(method).map { "\(MetricsText.percentNumber($0.lower))–\(MetricsText.percentNumber($0.upper))" } ?? MetricsText.notAvailable
                 }

@@ -1,18 +1,30 @@
-/// The report's sections, in order, with the ids the HTML uses as anchors. The PDF and the
-/// HTML both follow this list.
-public struct ReportSection: Equatable, Sendable {
-    public var id: String
-    public var title: String
+/// The report's sections, in order; the raw values are the ids the HTML uses as anchors. The
+/// PDF and the HTML both follow this order.
+public enum ReportSection: String, CaseIterable, Sendable {
+    case summary
+    case data
+    case metrics
+    case figures
+    case pairedTests = "paired-tests"
+    case training
+    case gradcam
+    case audit
+    case reproducibility
 
-    public static let all: [ReportSection] = [
-        ReportSection(id: "summary", title: "Summary"),
-        ReportSection(id: "data", title: "Data and flow"),
-        ReportSection(id: "metrics", title: "Diagnostic accuracy"),
-        ReportSection(id: "figures", title: "Figures"),
-        ReportSection(id: "paired-tests", title: "Paired comparison"),
-        ReportSection(id: "training", title: "Training"),
-        ReportSection(id: "gradcam", title: "Grad-CAM gallery"),
-        ReportSection(id: "audit", title: "Misclassified-case audit"),
-        ReportSection(id: "reproducibility", title: "Reproducibility"),
-    ]
+    /// The HTML anchor.
+    public var id: String { rawValue }
+
+    public var title: String {
+        switch self {
+        case .summary: return "Summary"
+        case .data: return "Data and flow"
+        case .metrics: return "Diagnostic accuracy"
+        case .figures: return "Figures"
+        case .pairedTests: return "Paired comparison"
+        case .training: return "Training"
+        case .gradcam: return "Grad-CAM gallery"
+        case .audit: return "Misclassified-case audit"
+        case .reproducibility: return "Reproducibility"
+        }
+    }
 }

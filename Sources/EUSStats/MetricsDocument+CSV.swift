@@ -22,7 +22,7 @@ extension MetricsDocument {
         let blankIntervals = [String](repeating: "", count: 2 * BinomialInterval.allCases.count)
         for model in models {
             for (name, summary) in model.proportions.ordered {
-                var row = [model.name, name, "%", MetricsText.percentNumber(summary.value), "\(summary.x)", "\(summary.n)"]
+                var row = [model.name, name.rawValue, "%", MetricsText.percentNumber(summary.value), "\(summary.x)", "\(summary.n)"]
                 for method in BinomialInterval.allCases { row += MetricsDocument.bounds(summary.interval(method)) }
                 writer.append(row + ["", "", "", ""])
             }

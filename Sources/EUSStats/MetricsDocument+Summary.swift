@@ -32,11 +32,9 @@ extension MetricsDocument {
         }
         return [
             row("TP / FN / TN / FP") { "\($0.confusion.tp) / \($0.confusion.fn) / \($0.confusion.tn) / \($0.confusion.fp)" },
-            row("Sensitivity") { MetricsText.proportion($0.proportions.sensitivity) },
-            row("Specificity") { MetricsText.proportion($0.proportions.specificity) },
-            row("PPV") { MetricsText.proportion($0.proportions.ppv) },
-            row("NPV") { MetricsText.proportion($0.proportions.npv) },
-            row("Accuracy") { MetricsText.proportion($0.proportions.accuracy) },
+        ] + Proportion.allCases.map { proportion in
+            row(proportion.displayName) { MetricsText.proportion($0.proportions[proportion]) }
+        } + [
             row("F1") { MetricsText.percent($0.f1) },
             row("Balanced accuracy") { MetricsText.percent($0.balancedAccuracy) },
             row("LR+") { MetricsText.decimal($0.lrPositive) },

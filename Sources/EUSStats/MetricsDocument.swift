@@ -102,6 +102,23 @@ public struct ProportionSummary: Codable, Equatable, Sendable {
     }
 }
 
+/// The five proportions a diagnostic-accuracy paper reports, in the order it prints them; the
+/// raw values are their names in metrics.json and metrics.csv.
+public enum Proportion: String, CaseIterable, Sendable {
+    case sensitivity, specificity, ppv, npv, accuracy
+
+    /// The name tables and figures show: "Sensitivity", "PPV".
+    public var displayName: String {
+        switch self {
+        case .sensitivity: return "Sensitivity"
+        case .specificity: return "Specificity"
+        case .ppv: return "PPV"
+        case .npv: return "NPV"
+        case .accuracy: return "Accuracy"
+        }
+    }
+}
+
 /// The five proportions a diagnostic-accuracy paper reports, GIST (the positive class) first.
 public struct ProportionSet: Codable, Equatable, Sendable {
     public var sensitivity: ProportionSummary
@@ -119,10 +136,19 @@ public struct ProportionSet: Codable, Equatable, Sendable {
         self.accuracy = accuracy
     }
 
-    /// The proportions in the order a paper prints them, with their JSON names.
-    public var ordered: [(key: String, value: ProportionSummary)] {
-        [("sensitivity", sensitivity), ("specificity", specificity), ("ppv", ppv),
-         ("npv", npv), ("accuracy", accuracy)]
+    public subscript(_ proportion: Proportion) -> ProportionSummary {
+        switch proportion {
+        case .sensitivity: return sensitivity
+        case .specificity: return specificity
+        case .ppv: return ppv
+        case .npv: return npv
+        case .accuracy: return accuracy
+        }
+    }
+
+    /// The proportions in the order a paper prints them.
+    public var ordered: [(key: Proportion, value: ProportionSummary)] {
+        Proportion.allCases.map { ($0, self[$0]) }
     }
 }
 

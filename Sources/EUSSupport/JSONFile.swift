@@ -22,7 +22,29 @@ public enum JSONFile {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw UserError("\(url.path): not a valid \(type) JSON file (\(error))")
+            throw UserError("\(url.path): not a valid \(type) JSON file (\(describe(error)))")
         }
+    }
+
+    /// A decoding error on one line: where in the file (`training.schedule`), then what is wrong.
+    static func describe(_ error: Error) -> String {
+        func at(_ context: DecodingError.Context) -> String {
+            var path = ""
+            for key in context.codingPath {
+                if let index = key.intValue { path += "[\(index)]" } else { path += (path.isEmpty ? "" : ".") + key.stringValue }
+            }
+            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+            return (path.isEmpty ? "" : "\(path): ") + context.debugDescription + underlying
+        }
+        let text: String
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?, .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            text = at(context)
+        case .keyNotFound(let key, let context)?:
+            text = at(DecodingError.Context(codingPath: context.codingPath + [key], debugDescription: "missing"))
+        default:
+            text = "\(error)"
+        }
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import EUSModels
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: ParsableCommand, ChoosesThreads {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure training and inference speed of a ResNet on random images.",
@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "Architecture: resnet18, resnet34 or resnet50.")
-    var arch = "resnet34"
+    var arch = Architecture.resnet34
 
     @Option(help: "Square input size in pixels.")
     var imageSize = 224
@@ -41,16 +41,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps for training and for inference (after one warm-up step each).")
     var steps = 3
 
-    @Option(help: "Threads for the GEMMs and the element-wise loops.")
+    @Option(help: "Threads the engine runs on: each convolution (by images, or by GEMM rows for a small batch) and each element-wise loop is split over them, every thread calling OpenBLAS single-threaded. Train, predict and evaluate use every core.")
     var threads = 2
 
     @Flag(help: "Print per-layer-kind time profiles of a training step and an eval forward on stderr.")
     var profile = false
 
     func validate() throws {
-        guard ResNet.Depth(architecture: arch) != nil else {
-            throw ValidationError("--arch must be resnet18, resnet34 or resnet50, not '\(arch)'")
-        }
         guard imageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
         guard batchSize >= 1, steps >= 1, threads >= 1, width >= 1 else {
             throw ValidationError("--batch-size, --steps, --threads and --width must be at least 1")
@@ -58,8 +55,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = Benchmark.run(depth: ResNet.Depth(architecture: arch)!, imageSize: imageSize,
-                                   batchSize: batchSize, steps: steps, threads: threads, width: width, profile: profile)
+        let result = Benchmark.run(architecture: arch, imageSize: imageSize,
+                                   batchSize: batchSize, steps: steps, width: width, profile: profile)
         if profile {
             let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),
                           Benchmark.profileTable(result.inferProfile, steps: steps, title: "Eval forward")]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EUSCore
 import EUSPipeline
 import EUSSupport
 
@@ -39,6 +40,7 @@ struct EUSReportCommand: ParsableCommand {
         } catch {
             optionError(error)
         }
+        GEMM.configure(threads: (command as? ChoosesThreads)?.threads ?? Parallel.coreCount)
         do {
             try command.run()
         } catch let error as UserError {
@@ -69,4 +71,10 @@ struct EUSReportCommand: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(stripped) (see `\(command)`)\n".utf8))
         Foundation.exit(1)
     }
+}
+
+/// A command that chooses how many threads the engine uses (bench's `--threads`); every other
+/// command uses all the cores (`Parallel.coreCount`).
+protocol ChoosesThreads {
+    var threads: Int { get }
 }

@@ -1,10 +1,15 @@
 import ArgumentParser
 import EUSData
+import EUSGradCAM
 import EUSImage
+import EUSModels
 import EUSPipeline
 import EUSSupport
 
 extension Architecture: ExpressibleByArgument {}
+extension LRSchedule: ExpressibleByArgument {}
+extension CAMMethod: ExpressibleByArgument {}
+extension CAMTarget: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ScannerSetting: ExpressibleByArgument {}
 
@@ -37,7 +42,7 @@ struct TrainingOptions: ParsableArguments {
     var weightDecay: Double?
 
     @Option(help: "Learning-rate schedule after the warm-up, stepped every batch: cosine (to zero at the end) or constant (default: cosine).")
-    var schedule: String?
+    var schedule: LRSchedule?
 
     @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear learning-rate warm-up (default: 3).")
     var warmupEpochs: Int?
@@ -124,10 +129,10 @@ struct ClassOptions: ParsableArguments {
 /// How Grad-CAM maps are made.
 struct CAMOptions: ParsableArguments {
     @Option(help: "gradcam or gradcampp (Grad-CAM++).")
-    var cam: String = "gradcam"
+    var cam: CAMMethod = .gradCAM
 
     @Option(name: .customLong("cam-target"), help: "The class explained: positive, predicted, or a class index.")
-    var camTarget: String = "positive"
+    var camTarget: CAMTarget = .positive
 
     @Option(name: .customLong("cam-layer"), help: "The ResNet block whose activations are used, e.g. layer4.2 or layer3[-1] (default: layer4[-1] from 224 px inputs up, layer3[-1] below, where layer4's maps are coarser than 7×7).")
     var camLayer: String?

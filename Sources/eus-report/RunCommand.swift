@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EUSModels
 import EUSPipeline
 
 struct RunCommand: ParsableCommand {

@@ -93,6 +93,31 @@ final class RobustnessTests: CLITestCase {
         }
     }
 
+    /// A value that is none of an option's choices is refused while the arguments are parsed,
+    /// before any work, in ArgumentParser's words listing the choices.
+    func testUnknownChoicesAreRefusedWhileParsing() throws {
+        let cases: [([String], String)] = [
+            (["bench", "--arch", "resnet101"],
+             "The value 'resnet101' is invalid for '--arch <arch>'. Please provide one of 'resnet18', 'resnet34' or 'resnet50'."),
+            (["run", path("data"), "--arch", "resnet34", "--arch", "ResNet-50"],
+             "The value 'ResNet-50' is invalid for '--arch <arch>'. Please provide one of 'resnet18', 'resnet34' or 'resnet50'."),
+            (["train", path("data"), "--arch", "resnet18", "--out", path("run"), "--schedule", "linear"],
+             "The value 'linear' is invalid for '--schedule <schedule>'. Please provide one of 'cosine' and 'constant'."),
+            (["predict", path("data"), "--arch", "resnet18", "--weights", path("w"), "--out", path("p.csv"),
+              "--cam-dir", path("cams"), "--cam", "gradcam++"],
+             "The value 'gradcam++' is invalid for '--cam <cam>'. Please provide one of 'gradcam' and 'gradcampp'."),
+            (["evaluate", path("data"), "--split", path("s.csv"), "--model", "a=\(path("run"))", "--out", path("eval"),
+              "--cam-target", "2"],
+             "The value '2' is invalid for '--cam-target <cam-target>'. Please provide one of 'positive', 'predicted', '0' or '1'."),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.run(arguments)
+            assertFails(result, with: message)
+            XCTAssertTrue(result.stderr.contains("(see `eus-report \(arguments[0]) --help`)"), result.stderr)
+        }
+        XCTAssertEqual(files(under: "."), [], "nothing is written")
+    }
+
     /// A second writer to the same --out fails at once, naming it, while the first holds the
     /// lock; the kernel drops the lock with the process, so the next run goes ahead.
     func testASecondWriterToTheSameOutFailsFast() throws {

@@ -1,11 +1,12 @@
 @testable import EUSPipeline
+import EUSModels
 import Foundation
 import XCTest
 
 /// The parts of the training recipe that live in the pipeline: the per-batch learning rate,
 /// the settings' validation, and older config files.
 final class TrainingRecipeTests: XCTestCase {
-    func settings(epochs: Int, warmup: Int, schedule: String = "cosine") -> TrainingSettings {
+    func settings(epochs: Int, warmup: Int, schedule: LRSchedule = .cosine) -> TrainingSettings {
         var s = TrainingSettings.study
         s.epochs = epochs
         s.warmupEpochs = warmup
@@ -17,8 +18,8 @@ final class TrainingRecipeTests: XCTestCase {
     /// Linear warm-up from lr/W to lr over the first W steps, then cosine to 0 over the rest,
     /// stepped every batch.
     func testWarmUpThenCosinePerBatch() {
-        let schedule = LearningRate(settings: settings(epochs: 10, warmup: 2), batchesPerEpoch: 5)
-        let rates = (1...10).flatMap { epoch in (0..<5).map { schedule.at(epoch: epoch, batch: $0) } }
+        let schedule = settings(epochs: 10, warmup: 2)
+        let rates = (1...10).flatMap { epoch in (0..<5).map { schedule.learningRate(epoch: epoch, batch: $0, batchesPerEpoch: 5) } }
         XCTAssertEqual(rates.count, 50)
         for step in 0..<10 { XCTAssertEqual(rates[step], 0.01 * Double(step + 1) / 10, accuracy: 1e-15, "warm-up step \(step)") }
         XCTAssertEqual(rates[10], 0.01, accuracy: 1e-15, "the peak right after the warm-up")
@@ -27,11 +28,11 @@ final class TrainingRecipeTests: XCTestCase {
             XCTAssertEqual(rates[step], 0.01 * (1 + cos(Double.pi * t)) / 2, accuracy: 1e-15, "cosine step \(step)")
         }
         XCTAssertLessThan(rates[49], 0.01 * 0.002, "near zero at the end")
-        let constant = LearningRate(settings: settings(epochs: 4, warmup: 1, schedule: "constant"), batchesPerEpoch: 2)
-        XCTAssertEqual((1...4).flatMap { e in (0..<2).map { constant.at(epoch: e, batch: $0) } }, [0.005, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01])
+        let constant = settings(epochs: 4, warmup: 1, schedule: .constant)
+        XCTAssertEqual((1...4).flatMap { e in (0..<2).map { constant.learningRate(epoch: e, batch: $0, batchesPerEpoch: 2) } }, [0.005, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01])
         // Without warm-up and with one batch per epoch this is CosineAnnealingLR(T_max: epochs).
-        let perEpoch = LearningRate(settings: settings(epochs: 4, warmup: 0), batchesPerEpoch: 1)
-        XCTAssertEqual((1...4).map { perEpoch.at(epoch: $0, batch: 0) }, [0, 1, 2, 3].map { 0.01 * (1 + cos(Double.pi * Double($0) / 4)) / 2 })
+        let perEpoch = settings(epochs: 4, warmup: 0)
+        XCTAssertEqual((1...4).map { perEpoch.learningRate(epoch: $0, batch: 0, batchesPerEpoch: 1) }, [0, 1, 2, 3].map { 0.01 * (1 + cos(Double.pi * Double($0) / 4)) / 2 })
     }
 
     func testSettingsThatCannotTrainAreRefused() {

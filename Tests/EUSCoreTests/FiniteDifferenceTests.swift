@@ -12,6 +12,12 @@ import XCTest
 /// or a missing term is an O(1) relative error). Max pooling and ReLU are checked away from
 /// their kinks (inputs separated by more than h).
 final class FiniteDifferenceTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     private var random = SeededRandom(seed: 42)
     private var threads = Parallel.threadCount
 

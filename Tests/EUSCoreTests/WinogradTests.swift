@@ -12,6 +12,12 @@ import XCTest
 /// C = 5, against 0.5-2.5e-7 for im2col). 2e-5 leaves room; a wrong tap, phase, crop or
 /// bias is an O(1) error.
 final class WinogradTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     private var random = SeededRandom(seed: 7)
     private var threads = Parallel.threadCount
 

@@ -1,5 +1,6 @@
-import TestHelpers
 import EUSImage
+import Foundation
+import TestHelpers
 import XCTest
 @testable import EUSGradCAM
 
@@ -98,5 +99,22 @@ final class CAMPipelineTests: XCTestCase {
         XCTAssertNil(CAMTarget(argument: "-1"))
         XCTAssertNil(CAMTarget(argument: "gist"))
         XCTAssertEqual(CAMMethod(rawValue: "gradcampp"), .gradCAMPlusPlus)
+    }
+
+    /// The networks tell two classes, so a target is one of four; each is written as the
+    /// option spells it, and reads back.
+    func testTargetsAndMethodsAsTheyAreWritten() throws {
+        XCTAssertEqual(CAMTarget.allCases.map(\.description), ["positive", "predicted", "0", "1"])
+        XCTAssertEqual(CAMTarget(argument: "0"), .index(0))
+        XCTAssertNil(CAMTarget(argument: "2"))
+        XCTAssertEqual(CAMMethod.allCases.map(\.rawValue), ["gradcam", "gradcampp"])
+        XCTAssertEqual(try JSONDecoder().decode([CAMMethod].self, from: Data(#"["gradcampp", "gradcam"]"#.utf8)),
+                       [.gradCAMPlusPlus, .gradCAM])
+        let targets = try JSONDecoder().decode([CAMTarget].self, from: Data(#"["positive", "predicted", "0", "1"]"#.utf8))
+        XCTAssertEqual(targets, CAMTarget.allCases)
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode(targets), as: UTF8.self), #"["positive","predicted","0","1"]"#)
+        XCTAssertThrowsError(try JSONDecoder().decode([CAMTarget].self, from: Data(#"["2"]"#.utf8))) {
+            XCTAssert("\($0)".contains("unknown Grad-CAM target '2' (choose positive, predicted, 0 or 1)"), "\($0)")
+        }
     }
 }

@@ -9,6 +9,12 @@ import ReferenceNetworks
 /// Grad-CAM through the network against pytorch-grad-cam 1.5.7 on the reference ResNets
 /// (target layer layer4[-1], class 1, eval mode, two 128-pixel images).
 final class GradCAMParityTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     static let networks = ["resnet34", "resnet50"]
 
     /// The raw map ReLU(Σ_k mean_ij(∂y_1/∂A_k)·A_k) at layer4's 4×4, with the gradients of this

@@ -7,6 +7,12 @@ import EUSCore
 /// intermediate block's output, through the later blocks with folded BatchNorm, against a
 /// central finite difference along random directions.
 final class GradCAMPathTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     func testIntermediateBlockGradientMatchesFiniteDifferences() throws {
         let model = try Fixture.network("resnet34")
         let input = try Fixture.io("resnet34")["input"]!.tensor!

@@ -73,24 +73,36 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(restored.stateTensors(), adam.stateTensors())
     }
 
+    /// Warm-up, then cosine to 0 or constant, per step: the same bits as the trainer's
+    /// formula before the schedule became an enum (`previous` below, verbatim).
     func testLearningRateSchedules() {
-        let cosine = LRSchedule.cosine(epochs: 10, minimum: 0.001)
-        XCTAssertEqual(cosine.learningRate(base: 0.1, epoch: 0), 0.1, accuracy: 1e-7)
-        XCTAssertEqual(cosine.learningRate(base: 0.1, epoch: 5), 0.001 + 0.099 * 0.5, accuracy: 1e-7)
-        XCTAssertEqual(cosine.learningRate(base: 0.1, epoch: 10), 0.001, accuracy: 1e-7)
-        XCTAssertEqual(cosine.learningRate(base: 0.1, epoch: 2), Float(0.001 + 0.099 * (1 + cos(Double.pi * 0.2)) / 2), accuracy: 1e-7)
-        let step = LRSchedule.step(every: 3, gamma: 0.1)
-        XCTAssertEqual((0..<7).map { step.learningRate(base: 1, epoch: $0) }, [1, 1, 1, 0.1, 0.1, 0.1, 0.01].map { Float($0) }, accuracy: 1e-7)
-        XCTAssertEqual(LRSchedule.constant.learningRate(base: 0.3, epoch: 7), 0.3)
+        func previous(cosine: Bool, base: Double, step: Int, warmupSteps: Int, totalSteps: Int) -> Double {
+            if step < warmupSteps { return base * Double(step + 1) / Double(warmupSteps) }
+            guard cosine else { return base }
+            let t = Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps))
+            return base * (1 + cos(Double.pi * t)) / 2
+        }
+        for (base, warmup, total) in [(0.001, 15, 150), (0.01, 0, 4), (0.1, 3, 7), (0.3, 0, 1), (0.001, 2, 3)] {
+            for step in 0..<total {
+                for schedule in LRSchedule.allCases {
+                    let rate = schedule.learningRate(base: base, step: step, warmupSteps: warmup, totalSteps: total)
+                    let expected = previous(cosine: schedule == .cosine, base: base, step: step, warmupSteps: warmup, totalSteps: total)
+                    XCTAssertEqual(rate.bitPattern, expected.bitPattern, "\(schedule) step \(step) of \(total), warm-up \(warmup)")
+                }
+            }
+        }
+        XCTAssertEqual(LRSchedule.cosine.learningRate(base: 0.1, step: 0, warmupSteps: 0, totalSteps: 10), 0.1)
+        XCTAssertEqual(LRSchedule.cosine.learningRate(base: 0.1, step: 5, warmupSteps: 0, totalSteps: 10), 0.05, accuracy: 1e-15)
+        XCTAssertEqual(LRSchedule.cosine.learningRate(base: 0.1, step: 2, warmupSteps: 0, totalSteps: 10),
+                       0.1 * (1 + cos(Double.pi * 0.2)) / 2, accuracy: 1e-15)
+        XCTAssertEqual(LRSchedule.constant.learningRate(base: 0.3, step: 7, warmupSteps: 2, totalSteps: 10), 0.3)
+        XCTAssertEqual(LRSchedule.constant.learningRate(base: 0.3, step: 0, warmupSteps: 2, totalSteps: 10), 0.15)
+        // config.json and --schedule spell them as they always have.
+        XCTAssertEqual(LRSchedule.allCases.map(\.rawValue), ["cosine", "constant"])
     }
 }
 
 private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, file: file, line: line)
-    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
-}
-
-private func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }

@@ -6,6 +6,12 @@ import ReferenceNetworks
 /// Parity with PyTorch/torchvision on the reference fixtures, at the tolerances of the
 /// acceptance criteria.
 final class ResNetParityTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     func testEvalModeMatchesTorchvision() throws {
         for architecture in ["resnet34", "resnet50"] {
             let model = try Fixture.network(architecture)

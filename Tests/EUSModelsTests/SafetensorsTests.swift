@@ -4,6 +4,12 @@ import EUSCore
 import EUSSupport
 
 final class SafetensorsTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     private var directory: URL!
 
     override func setUpWithError() throws {
@@ -36,7 +42,7 @@ final class SafetensorsTests: XCTestCase {
             XCTAssertEqual(reloaded.tensors.map(\.name), model.stateDict().map(\.name))
             XCTAssertEqual(reloaded.metadata["arch"], architecture)
             // A second load of the saved file reproduces the same logits.
-            let again = ResNet(depth: ResNet.Depth(architecture: architecture)!, baseWidth: 8, seed: 99)
+            let again = ResNet(architecture: Architecture(rawValue: architecture)!, baseWidth: 8, seed: 99)
             try again.load(contentsOf: saved)
             let input = try Fixture.io(architecture)["input"]!.tensor!
             XCTAssertEqual(again.forward(input, mode: .eval).scalars, model.forward(input, mode: .eval).scalars)
@@ -44,7 +50,7 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testHeaderIsTorchvisionStateDict() throws {
-        let model = ResNet(depth: .resNet34, numClasses: 2, baseWidth: 8)
+        let model = ResNet(architecture: .resnet34, numClasses: 2, baseWidth: 8)
         let data = Safetensors.encode(model.stateDict())
         let length = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) })
         XCTAssertEqual(length % 8, 0)
@@ -108,7 +114,7 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testMissingTensorIsAnErrorNamingIt() throws {
-        let model = ResNet(depth: .resNet34, baseWidth: 8)
+        let model = ResNet(architecture: .resnet34, baseWidth: 8)
         let tensors = model.stateDict().filter { $0.name != "layer3.1.bn2.running_var" }
         XCTAssertThrowsError(try model.load(tensors, source: "x.safetensors")) { error in
             XCTAssertEqual((error as? UserError)?.message.hasPrefix("x.safetensors: missing tensor 'layer3.1.bn2.running_var'"), true, "\(error)")
@@ -116,22 +122,22 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testShapeMismatchIsAnErrorNamingTheTensor() throws {
-        let model = ResNet(depth: .resNet34, baseWidth: 8)
-        let wider = ResNet(depth: .resNet34, baseWidth: 16).stateDict()
+        let model = ResNet(architecture: .resnet34, baseWidth: 8)
+        let wider = ResNet(architecture: .resnet34, baseWidth: 16).stateDict()
         XCTAssertThrowsError(try model.load(wider, source: "w.safetensors")) { error in
             let message = (error as? UserError)?.message ?? ""
             XCTAssertTrue(message.contains("w.safetensors: tensor 'conv1.weight' has shape [16, 3, 7, 7]"), message)
             XCTAssertTrue(message.contains("expects [8, 3, 7, 7]"), message)
         }
         // The network is unchanged by a failed load.
-        XCTAssertEqual(model.stateDict(), ResNet(depth: .resNet34, baseWidth: 8).stateDict())
+        XCTAssertEqual(model.stateDict(), ResNet(architecture: .resnet34, baseWidth: 8).stateDict())
     }
 
     /// `--init` semantics: an fc of another shape (an ImageNet head) is re-initialised with a
     /// warning; the backbone is loaded. Without the flag it is an error.
     func testInitReinitialisesMismatchedFCWithWarning() throws {
-        let imagenet = ResNet(depth: .resNet34, numClasses: 1000, baseWidth: 8, seed: 5)
-        let model = ResNet(depth: .resNet34, numClasses: 2, baseWidth: 8, seed: 6)
+        let imagenet = ResNet(architecture: .resnet34, numClasses: 1000, baseWidth: 8, seed: 5)
+        let model = ResNet(architecture: .resnet34, numClasses: 2, baseWidth: 8, seed: 6)
         let file = directory.appendingPathComponent("imagenet.safetensors")
         try imagenet.save(to: file)
         XCTAssertThrowsError(try model.load(contentsOf: file)) { error in

@@ -3,10 +3,16 @@ import EUSCore
 import XCTest
 
 final class WeightAverageTests: XCTestCase {
+    /// The engine's threads as the command-line tool sets them.
+    override class func setUp() {
+        super.setUp()
+        GEMM.configure(threads: Parallel.coreCount)
+    }
+
     /// The average follows d_t = min(decay, (1 + t)/(10 + t)), ema = d·ema + (1 − d)·θ, on the
     /// parameters and the BatchNorm running statistics, and is written into the network on request.
     func testAverageFollowsTheWarmedUpDecayAndCoversBuffers() throws {
-        let model = ResNet(depth: .resNet18, numClasses: 2, baseWidth: 4, seed: 3)
+        let model = ResNet(architecture: .resnet18, numClasses: 2, baseWidth: 4, seed: 3)
         let average = WeightAverage(model: model, decay: 0.9)
         let weight = model.namedParameters[0].value, buffer = model.namedBuffers[0].tensor
         let (w0, b0) = (weight[0], buffer[0])
@@ -26,7 +32,7 @@ final class WeightAverageTests: XCTestCase {
     }
 
     func testAverageRoundTripsThroughCheckpointTensors() throws {
-        let model = ResNet(depth: .resNet18, numClasses: 2, baseWidth: 4, seed: 3)
+        let model = ResNet(architecture: .resnet18, numClasses: 2, baseWidth: 4, seed: 3)
         let average = WeightAverage(model: model, decay: 0.99)
         model.namedParameters[5].value[0] += 1
         average.update()
@@ -42,7 +48,7 @@ final class WeightAverageTests: XCTestCase {
     /// Weight decay applies to convolution and fc weights only: a step with zero gradient
     /// shrinks those and leaves BatchNorm's γ, β and the fc bias as they were.
     func testWeightDecaySparesBatchNormAndBiases() {
-        let model = ResNet(depth: .resNet18, numClasses: 2, baseWidth: 4, seed: 3)
+        let model = ResNet(architecture: .resnet18, numClasses: 2, baseWidth: 4, seed: 3)
         let parameters = model.namedParameters
         let decays = WeightDecay.appliesTo(parameters)
         let decayed = Dictionary(uniqueKeysWithValues: zip(parameters.map(\.name), decays))

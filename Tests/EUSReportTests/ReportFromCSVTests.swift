@@ -10,6 +10,15 @@ import XCTest
 final class ReportFromCSVTests: XCTestCase {
     override func setUp() { Progress.enabled = false }
 
+    /// The sections in order, with the anchors and titles the HTML and the PDF show.
+    func testSectionsInOrder() {
+        XCTAssertEqual(ReportSection.allCases.map(\.id),
+                       ["summary", "data", "metrics", "figures", "paired-tests", "training", "gradcam", "audit", "reproducibility"])
+        XCTAssertEqual(ReportSection.allCases.map(\.title),
+                       ["Summary", "Data and flow", "Diagnostic accuracy", "Figures", "Paired comparison", "Training",
+                        "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility"])
+    }
+
     func testReportFromPredictionsCSV() throws {
         let root = ReportFixture.temporaryFolder("csv")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -25,11 +34,11 @@ final class ReportFromCSVTests: XCTestCase {
         try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "roc"])
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
-        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.all.count)
+        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.allCases.count)
         XCTAssertEqual(result.pdfPages, PDFInfo.pageCount(of: pdf))
 
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
-        for section in ReportSection.all {
+        for section in ReportSection.allCases {
             XCTAssertTrue(html.contains("id=\"\(section.id)\""), "HTML lacks section \(section.id)")
             XCTAssertTrue(html.contains("href=\"#\(section.id)\""), "table of contents lacks \(section.id)")
         }

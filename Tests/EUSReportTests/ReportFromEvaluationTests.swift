@@ -26,15 +26,15 @@ final class ReportFromEvaluationTests: XCTestCase {
         XCTAssertEqual(result.figures.count, 7)
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
-        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.all.count)
+        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.allCases.count)
         XCTAssertTrue(PDFInfo.embedsFonts(pdf))
         let pdfText = String(decoding: pdf, as: UTF8.self)
-        for (index, section) in ReportSection.all.enumerated() {
+        for (index, section) in ReportSection.allCases.enumerated() {
             XCTAssertTrue(pdfText.contains("/Title (\(index + 1). \(section.title))"), "no PDF bookmark for \(section.title)")
         }
 
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
-        for section in ReportSection.all { XCTAssertTrue(html.contains("id=\"\(section.id)\""), section.id) }
+        for section in ReportSection.allCases { XCTAssertTrue(html.contains("id=\"\(section.id)\""), section.id) }
         XCTAssertEqual(ReportFixture.externalReferences(in: html), [])
         XCTAssertTrue(html.contains("SYNTHETIC PHANTOM DATA"))
         let predictions = try Data(contentsOf: folder.appendingPathComponent("predictions.csv"))

@@ -24,6 +24,17 @@ final class ConfusionAndCalibrationTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(c.lrNegative), (2.0 / 14) / (14.0 / 15), accuracy: 1e-15)
     }
 
+    /// The five proportions by name, in the order a paper prints them, with the names
+    /// metrics.json and metrics.csv use and the ones tables show.
+    func testProportionsByName() {
+        let p = ConfusionCounts(tp: 12, fn: 2, tn: 14, fp: 1).proportions()
+        XCTAssertEqual(Proportion.allCases.map(\.rawValue), ["sensitivity", "specificity", "ppv", "npv", "accuracy"])
+        XCTAssertEqual(Proportion.allCases.map(\.displayName), ["Sensitivity", "Specificity", "PPV", "NPV", "Accuracy"])
+        XCTAssertEqual(p.ordered.map(\.key), Proportion.allCases)
+        XCTAssertEqual(p.ordered.map(\.value), [p.sensitivity, p.specificity, p.ppv, p.npv, p.accuracy])
+        XCTAssertEqual(Proportion.allCases.map { p[$0] }, [p.sensitivity, p.specificity, p.ppv, p.npv, p.accuracy])
+    }
+
     /// Degenerate tables: measures that would divide by zero are nil, never NaN or ∞.
     func testDegenerateTablesGiveNil() {
         let noPositives = ConfusionCounts(tp: 0, fn: 0, tn: 5, fp: 0)

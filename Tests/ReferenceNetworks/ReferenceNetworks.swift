@@ -21,7 +21,7 @@ public enum ReferenceNetworks {
 
     /// The network with PyTorch's weights, and the loader's warnings (expected: none).
     public static func model(_ architecture: String) throws -> (model: ResNet, warnings: [String]) {
-        let model = ResNet(depth: ResNet.Depth(architecture: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
+        let model = ResNet(architecture: Architecture(rawValue: architecture)!, numClasses: 2, baseWidth: 8, seed: 1)
         let warnings = try model.load(contentsOf: url("\(architecture).weights"))
         return (model, warnings)
     }

@@ -6,7 +6,7 @@ extension Figure {
     /// Wilson interval (dark line and dot), and the Wald interval (the study's convention) is
     /// drawn lighter just below it. The right column prints the Wilson values with x/n.
     public static func forest(_ metrics: MetricsDocument) -> Figure {
-        let rows = 5 * max(1, metrics.models.count)
+        let rows = Proportion.allCases.count * max(1, metrics.models.count)
         return Figure(name: "forest", width: .double, heightMillimetres: 30 + Double(rows) * 5) { canvas, size in
             ForestPlot(metrics: metrics, canvas: canvas, size: size).draw()
         }
@@ -16,7 +16,6 @@ extension Figure {
 /// The forest plot's layout: a metric column, a model column, the plot on a 0–100% scale
 /// and a value column, one row per metric per model.
 private struct ForestPlot {
-    static let names = ["sensitivity": "Sensitivity", "specificity": "Specificity", "ppv": "PPV", "npv": "NPV", "accuracy": "Accuracy"]
     let metrics: MetricsDocument
     let canvas: Canvas
     let outer: Rect
@@ -31,7 +30,7 @@ private struct ForestPlot {
         self.metrics = metrics
         self.canvas = canvas
         outer = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(by: FigureStyle.margin)
-        metricWidth = ForestPlot.names.values.map { canvas.measure($0, font: FigureStyle.labelFont).width }.max()! + 8
+        metricWidth = Proportion.allCases.map { canvas.measure($0.displayName, font: FigureStyle.labelFont).width }.max()! + 8
         let widestName = metrics.models.map { canvas.measure(ModelNames.display($0.name), font: FigureStyle.tickFont).width }.max() ?? 0
         modelWidth = min(outer.width * 0.24, widestName + 8)
         let valueWidth = canvas.measure("100.00% (100.00%–100.00%)  14/14", font: FigureStyle.tickFont).width + 4
@@ -44,15 +43,15 @@ private struct ForestPlot {
 
     func px(_ value: Double) -> Double { frame.minX + value * frame.width }
 
-    var rowHeight: Double { frame.height / Double(5 * max(1, metrics.models.count)) }
+    var rowHeight: Double { frame.height / Double(Proportion.allCases.count * max(1, metrics.models.count)) }
 
     func draw() {
         for t in ticks {
             canvas.line(from: Point(x: px(t), y: frame.minY), to: Point(x: px(t), y: frame.maxY), stroke: FigureStyle.gridStroke)
         }
         drawHeader()
-        for (m, key) in ["sensitivity", "specificity", "ppv", "npv", "accuracy"].enumerated() {
-            drawGroup(m, name: ForestPlot.names[key]!)
+        for (m, proportion) in Proportion.allCases.enumerated() {
+            drawGroup(m, proportion: proportion)
         }
         drawAxis()
     }
@@ -68,15 +67,15 @@ private struct ForestPlot {
     }
 
     /// One metric: its name, then a row per model with both intervals and the values.
-    private func drawGroup(_ m: Int, name: String) {
+    private func drawGroup(_ m: Int, proportion: Proportion) {
         let count = max(1, metrics.models.count)
         let top = frame.minY + Double(m * count) * rowHeight
         if m > 0 {
             canvas.line(from: Point(x: outer.minX, y: top), to: Point(x: outer.maxX, y: top), stroke: Stroke(Ink.grid, width: 0.4))
         }
-        canvas.text(name, at: Point(x: outer.minX, y: top + rowHeight * Double(count) / 2), font: label, baseline: .middle)
+        canvas.text(proportion.displayName, at: Point(x: outer.minX, y: top + rowHeight * Double(count) / 2), font: label, baseline: .middle)
         for (k, model) in metrics.models.enumerated() {
-            drawRow(model.proportions.ordered[m].value, model: model.name, color: ModelNames.color(k), y: top + (Double(k) + 0.5) * rowHeight)
+            drawRow(model.proportions[proportion], model: model.name, color: ModelNames.color(k), y: top + (Double(k) + 0.5) * rowHeight)
         }
     }
 
