@@ -86,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "eus-report",
             dependencies: [
-                "EUSSupport", "EUSImage", "EUSModels", "EUSData", "EUSStats", "EUSReport", "EUSPipeline",
+                "EUSSupport", "EUSImage", "EUSCore", "EUSModels", "EUSData", "EUSGradCAM", "EUSStats", "EUSReport",
+                "EUSPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
