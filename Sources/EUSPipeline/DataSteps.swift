@@ -1,6 +1,7 @@
 import Foundation
 import EUSData
 import EUSRender
+import EUSReport
 import EUSSupport
 
 /// The data steps of `run` and `demo`: the split (made, or given and checked) and the phantom.

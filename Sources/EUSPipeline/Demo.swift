@@ -1,4 +1,5 @@
 import Foundation
+import EUSReport
 import EUSSupport
 
 /// The settings of `demo`: the study's design (142 cases, 8:2 split, ResNet-34 vs ResNet-50)

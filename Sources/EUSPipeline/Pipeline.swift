@@ -1,5 +1,6 @@
 import Foundation
 import EUSModels
+import EUSReport
 import EUSSupport
 import EUSStats
 

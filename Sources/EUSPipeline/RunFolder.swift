@@ -1,4 +1,5 @@
 import Foundation
+import EUSReport
 import EUSSupport
 import EUSData
 import EUSModels

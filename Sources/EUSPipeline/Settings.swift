@@ -1,4 +1,5 @@
 import Foundation
+import EUSReport
 import EUSSupport
 import EUSData
 import EUSGradCAM
@@ -160,22 +161,7 @@ public struct CAMSettings: Codable, Equatable, Sendable {
     }
 }
 
-/// How the data are split: the study's 8:2 stratified single hold-out by default, or a
-/// split.csv that was given, which has no ratio or seed.
-public struct SplitSettings: Codable, Equatable, Sendable {
-    /// The share of each class that goes to training; nil for a given split.
-    public var ratio: Double?
-    /// The seed of the stratified split; nil for a given split.
-    public var seed: UInt64?
-    public var method: String
-
-    /// A stratified split made with `ratio` and `seed`.
-    public init(ratio: Double = 0.8, seed: UInt64 = 1, method: String = "stratified single hold-out") {
-        self.ratio = ratio
-        self.seed = seed
-        self.method = method
-    }
-
+extension SplitSettings {
     /// The split in `url`, read rather than made.
     public static func given(_ url: URL) -> SplitSettings {
         var settings = SplitSettings(method: "given: \(url.standardizedFileURL.path)")
@@ -188,24 +174,5 @@ public struct SplitSettings: Codable, Equatable, Sendable {
     func split(of dataset: Dataset) -> Split {
         guard let ratio, let seed else { preconditionFailure("SplitSettings: '\(method)' is a given split, not one to make") }
         return Split.stratified(dataset, ratio: ratio, seed: seed)
-    }
-
-    enum CodingKeys: String, CodingKey { case ratio, seed, method }
-
-    /// A given split is written, and was always written, with ratio 0 and seed 0 (eval.json
-    /// keeps its format, and the report the lines it shows); they read back as none.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        method = try c.decode(String.self, forKey: .method)
-        ratio = try c.decodeIfPresent(Double.self, forKey: .ratio)
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
-        if ratio == 0 { (ratio, seed) = (nil, nil) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(ratio ?? 0, forKey: .ratio)
-        try c.encode(seed ?? 0, forKey: .seed)
-        try c.encode(method, forKey: .method)
     }
 }

@@ -1,23 +1,12 @@
 import EUSCore
 import EUSRender
+import EUSReport
 import Foundation
 
-/// The software that produced a result, for the report's reproducibility section.
-///
-/// The Swift version is the compiler's that built this binary (`#if compiler`). OpenBLAS and
-/// Cairo are asked at run time for their own version strings (`GEMM.configuration`,
-/// `Canvas.cairoVersion`), so the record names the libraries that actually ran.
-public struct SoftwareVersions: Codable, Equatable, Sendable {
-    public var swift: String
-    public var openblas: String
-    public var cairo: String
-    public var eusReport: String
-
-    enum CodingKeys: String, CodingKey {
-        case swift, openblas, cairo, eusReport = "eus_report"
-    }
-
-    /// This process's versions.
+extension SoftwareVersions {
+    /// The Swift version is the compiler's that built this binary (`#if compiler`). OpenBLAS and
+    /// Cairo are asked at run time for their own version strings (`GEMM.configuration`,
+    /// `Canvas.cairoVersion`), so the record names the libraries that actually ran.
     public static var current: SoftwareVersions {
         SoftwareVersions(swift: compilerVersion,
                          openblas: GEMM.configuration.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -49,32 +38,19 @@ public struct SoftwareVersions: Codable, Equatable, Sendable {
     }
 }
 
+
 /// EUSReport's own version, written into every eval.json and report.
 public enum EUSReportVersion {
     public static let string = "0.1.0"
 }
 
-/// The machine a result was computed on: CPU model, cores, memory and operating system.
-public struct MachineDescription: Codable, Equatable, Sendable {
-    public var cpu: String
-    public var cores: Int
-    public var memoryGiB: Double
-    public var os: String
 
-    enum CodingKeys: String, CodingKey {
-        case cpu, cores, memoryGiB = "memory_gib", os
-    }
-
+extension MachineDescription {
     public static var current: MachineDescription {
         let info = ProcessInfo.processInfo
         let memory = Double(info.physicalMemory) / 1_073_741_824
         return MachineDescription(cpu: cpuModel() ?? "unknown", cores: info.activeProcessorCount,
                                   memoryGiB: (memory * 10).rounded() / 10, os: operatingSystem())
-    }
-
-    /// One line: "Intel(R) Xeon(R) ..., 2 cores, 24.0 GiB, Debian GNU/Linux 12".
-    public var summary: String {
-        "\(cpu), \(cores) cores, \(String(format: "%.1f", memoryGiB)) GiB, \(os)"
     }
 
     private static func cpuModel() -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import EUSReport
 import EUSSupport
 
 /// Runs the named steps of `run` and `demo` in a work folder, remembering in `state.json`

@@ -1,10 +1,10 @@
 import EUSSupport
 import Foundation
 
-/// What the report needs from an evaluation folder's `eval.json` (docs/formats.md), read
-/// leniently: every field is optional, so an older or newer `eval.json` still gives a report
-/// and the sections say what is missing. Nested settings the report only lists (split, CAM,
-/// software, machine) are kept as key–value pairs in file order of their sorted keys.
+/// What the report needs from an evaluation folder's `eval.json` (`EvaluationDocument`, the
+/// file's one definition). Fields are optional, so a report made without an evaluation (from
+/// a predictions CSV) says what is missing. Nested settings the report only lists (split,
+/// CAM, software, machine) are kept as key–value pairs in the order of their sorted keys.
 public struct EvaluationInfo: Sendable {
     public struct Model: Sendable {
         public var name: String
@@ -52,50 +52,43 @@ public struct EvaluationInfo: Sendable {
         steps = []
     }
 
-    /// Reads `eval.json`; a file that is not a JSON object is a `UserError` naming it.
+    /// Reads `eval.json`: an `EvaluationDocument`, whose decoding accepts the files of older
+    /// versions; a file that does not decode is a one-line `UserError` naming it and the key.
     public init(contentsOf url: URL) throws {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw UserError("\(url.path): cannot read the file (missing or unreadable)")
-        }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw UserError("\(url.path): not a JSON object")
-        }
+        let document = try JSONFile.read(EvaluationDocument.self, from: url)
+        self.init(document)
+        fileSHA256 = try SHA256.hexDigest(ofFileAt: url)
+    }
+
+    /// What the report shows of `document`.
+    public init(_ document: EvaluationDocument) {
         self.init()
-        fileSHA256 = SHA256.hexDigest(data)
-        let dataSection = root["data"] as? [String: Any] ?? [:]
-        dataRoot = dataSection["root"] as? String
-        synthetic = dataSection["synthetic"] as? Bool ?? false
-        excluded = (dataSection["excluded"] as? NSNumber)?.intValue
-        for (partition, value) in dataSection["counts"] as? [String: Any] ?? [:] {
-            counts[partition] = (value as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
+        let data = document.data
+        dataRoot = data.root
+        synthetic = data.synthetic
+        excluded = data.excluded
+        counts = data.counts
+        imageSHA256 = data.imageSHA256
+        split = EvaluationInfo.pairs(document.split)
+        cam = EvaluationInfo.pairs(document.cam)
+        software = EvaluationInfo.pairs(document.software)
+        machine = EvaluationInfo.pairs(document.machine)
+        threshold = document.threshold
+        thresholdSource = document.thresholdSource
+        testTimeAugmentation = document.testTimeAugmentation
+        seed = String(document.seed)
+        models = document.models.map { model in
+            Model(name: model.name, arch: model.arch, parameters: model.parameters, flops: model.flops,
+                  imageSize: model.imageSize, trainSeconds: model.trainSeconds, epochs: model.epochs,
+                  recipe: model.recipe ?? [], selection: model.selection)
         }
-        imageSHA256 = (dataSection["image_sha256"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-        split = EvaluationInfo.pairs(root["split"])
-        cam = EvaluationInfo.pairs(root["cam"])
-        software = EvaluationInfo.pairs(root["software"])
-        machine = EvaluationInfo.pairs(root["machine"])
-        threshold = (root["threshold"] as? NSNumber)?.doubleValue
-        thresholdSource = root["threshold_source"] as? String
-        testTimeAugmentation = root["test_time_augmentation"] as? Bool
-        seed = root["seed"].map { EvaluationInfo.text($0) }
-        models = (root["models"] as? [[String: Any]] ?? []).map(EvaluationInfo.model)
-        steps = (root["steps"] as? [[String: Any]] ?? []).compactMap { step in
-            guard let name = step["name"] as? String, let seconds = (step["seconds"] as? NSNumber)?.doubleValue else { return nil }
-            return (name, seconds)
-        }
+        steps = document.steps.map { ($0.name, $0.seconds) }
     }
 
-    private static func model(_ json: [String: Any]) -> Model {
-        Model(name: json["name"] as? String ?? "model", arch: json["arch"] as? String,
-              parameters: (json["parameters"] as? NSNumber)?.intValue, flops: (json["flops"] as? NSNumber)?.doubleValue,
-              imageSize: (json["image_size"] as? NSNumber)?.intValue,
-              trainSeconds: (json["train_seconds"] as? NSNumber)?.doubleValue,
-              epochs: (json["epochs"] as? NSNumber)?.intValue,
-              recipe: json["recipe"] as? [String] ?? [], selection: json["selection"] as? String)
-    }
-
-    private static func pairs(_ value: Any?) -> [(key: String, value: String)] {
-        guard let object = value as? [String: Any] else { return [] }
+    /// A settings object as it stands in eval.json, key by key in sorted order.
+    private static func pairs(_ value: some Encodable) -> [(key: String, value: String)] {
+        guard let data = try? JSONFile.encode(value),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return [] }
         return object.keys.sorted().map { ($0, text(object[$0]!)) }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import EUSModels
 import EUSPipeline
+import EUSReport
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

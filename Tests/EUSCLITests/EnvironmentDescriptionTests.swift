@@ -1,4 +1,5 @@
 import EUSPipeline
+import EUSReport
 import XCTest
 
 final class EnvironmentDescriptionTests: XCTestCase {

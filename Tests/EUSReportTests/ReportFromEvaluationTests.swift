@@ -68,7 +68,7 @@ final class ReportFromEvaluationTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = try ReportFixture.makeEvaluationFolder(in: root, count: 3)
         let same = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.5, bootstrapResamples: 0))
-        XCTAssertEqual(same.metrics.thresholdSource, "fixed at 0.50 before evaluation")
+        XCTAssertEqual(same.metrics.thresholdSource, "fixed at 0.5 before evaluation", "eval.json's own words")
         let other = try ReportInput.load(folder, options: ReportInput.Options(threshold: 0.7, bootstrapResamples: 0))
         XCTAssertEqual(other.metrics.thresholdSource, "set to 0.7 on the command line")
         XCTAssertEqual(other.metrics.threshold, 0.7)
@@ -91,17 +91,30 @@ final class ReportFromEvaluationTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), ["report", "templates"])
     }
 
-    func testEvaluationInfoReadsLeniently() throws {
+    /// eval.json is decoded as `EvaluationDocument`: a file of an older version (no
+    /// test-time-augmentation flag, no recipe, a given split written with ratio and seed 0)
+    /// still reads, and a broken one is one line naming the file and the key.
+    func testEvaluationInfoReadsOlderFilesAndNamesBrokenOnes() throws {
         let root = ReportFixture.temporaryFolder("info")
         defer { try? FileManager.default.removeItem(at: root) }
-        let url = root.appendingPathComponent("eval.json")
-        try AtomicOutput.write(#"{"data": {"synthetic": false}, "threshold": 0.4, "split": {"seed": 3, "shuffle": true}}"#, to: url)
+        let folder = try ReportFixture.makeEvaluationFolder(in: root)
+        let url = folder.appendingPathComponent("eval.json")
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        json["test_time_augmentation"] = nil
+        json["split"] = ["method": "given: /data/split.csv", "ratio": 0, "seed": 0]
+        try AtomicOutput.write(try JSONSerialization.data(withJSONObject: json), to: url)
         let info = try EvaluationInfo(contentsOf: url)
-        XCTAssertFalse(info.synthetic)
-        XCTAssertEqual(info.threshold, 0.4)
-        XCTAssertEqual(info.split.map(\.key), ["seed", "shuffle"])
-        XCTAssertEqual(info.split.map(\.value), ["3", "true"])
-        XCTAssertTrue(info.models.isEmpty)
+        XCTAssertTrue(info.synthetic)
+        XCTAssertEqual(info.threshold, 0.5)
+        XCTAssertNil(info.testTimeAugmentation)
+        XCTAssertEqual(info.split.map(\.key), ["method"], "a given split has no ratio or seed")
+        XCTAssertEqual(info.models.map(\.recipe), [[], []])
+        XCTAssertEqual(info.fileSHA256, SHA256.hexDigest(try Data(contentsOf: url)))
+        json["threshold"] = "half"
+        try AtomicOutput.write(try JSONSerialization.data(withJSONObject: json), to: url)
+        XCTAssertThrowsError(try EvaluationInfo(contentsOf: url)) {
+            XCTAssertTrue("\($0)".contains("eval.json: not a valid EvaluationDocument JSON file (threshold:"), "\($0)")
+        }
         try AtomicOutput.write("[1, 2]", to: url)
         XCTAssertThrowsError(try EvaluationInfo(contentsOf: url)) { XCTAssertTrue("\($0)".contains("eval.json"), "\($0)") }
     }

@@ -69,19 +69,21 @@ enum ReportFixture {
             try AtomicOutput.write(history, to: folder.appendingPathComponent("histories/\(model).csv"))
             try AtomicOutput.write("{\n  \"arch\": \"\(model)\",\n  \"epochs\": 5\n}\n", to: folder.appendingPathComponent("configs/\(model).json"))
         }
-        let eval: [String: Any] = [
-            "data": ["root": folder.path, "synthetic": true, "positive_class": "GIST", "negative_class": "LM",
-                     "counts": ["train": ["GIST": 3 * count, "LM": 3 * count], "validation": ["GIST": count, "LM": count]],
-                     "excluded": 1, "image_sha256": hashes],
-            "split": ["ratio": 0.8, "seed": 1, "method": "stratified single hold-out"],
-            "models": [["name": "resnet34", "arch": "resnet34", "parameters": 21285698, "flops": 7.3e9, "image_size": 224, "train_seconds": 12.5, "epochs": 5],
-                       ["name": "resnet50", "arch": "resnet50", "parameters": 23512130, "flops": 8.2e9, "image_size": 224, "train_seconds": 20.25, "epochs": 5]],
-            "cam": ["method": "gradcam", "target": "positive", "layer": "layer4.2", "alpha": 0.5],
-            "threshold": 0.5, "seed": 1, "software": ["swift": "6.3.1", "cairo": "1.16.0"], "machine": ["cpu": "test"],
-            "steps": [["name": "train resnet34", "seconds": 12.5], ["name": "evaluate", "seconds": 1.25]],
-        ]
-        try AtomicOutput.write(try JSONSerialization.data(withJSONObject: eval, options: [.prettyPrinted, .sortedKeys]),
-                               to: folder.appendingPathComponent("eval.json"))
+        let models = [("resnet34", 21285698, 7.3e9, 12.5), ("resnet50", 23512130, 8.2e9, 20.25)].map { name, parameters, flops, seconds in
+            EvaluationDocument.ModelSummary(name: name, arch: name, weights: "runs/\(name)/model.safetensors", parameters: parameters,
+                                            flops: flops, imageSize: 224, width: 64, trainSeconds: seconds, epochs: 5)
+        }
+        let eval = EvaluationDocument(
+            data: .init(root: folder.path, synthetic: true, positiveClass: "GIST", negativeClass: "LM",
+                        counts: ["train": ["GIST": 3 * count, "LM": 3 * count], "validation": ["GIST": count, "LM": count]],
+                        excluded: 1, imageSHA256: hashes),
+            split: SplitSettings(ratio: 0.8, seed: 1), models: models,
+            cam: .init(method: "gradcam", target: "positive", layer: "layer4.2", alpha: 0.5),
+            threshold: 0.5, thresholdSource: "fixed at 0.5 before evaluation", seed: 1,
+            software: .init(swift: "6.3.1", openblas: "OpenBLAS 0.3.21", cairo: "1.16.0", eusReport: "0.1.0"),
+            machine: .init(cpu: "test", cores: 2, memoryGiB: 24, os: "Debian GNU/Linux 12"),
+            steps: [.init(name: "train resnet34", seconds: 12.5), .init(name: "evaluate", seconds: 1.25)])
+        try JSONFile.write(eval, to: folder.appendingPathComponent("eval.json"))
         return folder
     }
 

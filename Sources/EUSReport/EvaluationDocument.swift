@@ -1,8 +1,10 @@
 import Foundation
 
 /// The shape of `eval.json` in an evaluation folder (docs/formats.md): what was evaluated, on
-/// which data and split, with which software, and how long each step took. `report` reads it
-/// for the data-flow diagram, the training section and the reproducibility section.
+/// which data and split, with which software, and how long each step took. `evaluate` writes
+/// it; `report` decodes it (`EvaluationInfo`) for the data-flow diagram, the training section
+/// and the reproducibility section. Fields added after the first version are optional, so
+/// older files still decode.
 public struct EvaluationDocument: Codable, Equatable, Sendable {
     public var data: DataSummary
     public var split: SplitSettings
@@ -129,5 +131,87 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
             self.name = name
             self.seconds = seconds
         }
+    }
+}
+
+/// How the data are split: the study's 8:2 stratified single hold-out by default, or a
+/// split.csv that was given, which has no ratio or seed.
+public struct SplitSettings: Codable, Equatable, Sendable {
+    /// The share of each class that goes to training; nil for a given split.
+    public var ratio: Double?
+    /// The seed of the stratified split; nil for a given split.
+    public var seed: UInt64?
+    public var method: String
+
+    /// A stratified split made with `ratio` and `seed`.
+    public init(ratio: Double = 0.8, seed: UInt64 = 1, method: String = "stratified single hold-out") {
+        self.ratio = ratio
+        self.seed = seed
+        self.method = method
+    }
+
+    enum CodingKeys: String, CodingKey { case ratio, seed, method }
+
+    /// A given split has no ratio or seed, and its file omits them; older files wrote 0 for
+    /// both, which reads back as none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decode(String.self, forKey: .method)
+        ratio = try c.decodeIfPresent(Double.self, forKey: .ratio)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        if ratio == 0 { (ratio, seed) = (nil, nil) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(ratio, forKey: .ratio)
+        try c.encodeIfPresent(seed, forKey: .seed)
+        try c.encode(method, forKey: .method)
+    }
+}
+
+/// The software that produced a result, for the report's reproducibility section.
+///
+/// `SoftwareVersions.current` (EUSPipeline) fills it in for the running process.
+public struct SoftwareVersions: Codable, Equatable, Sendable {
+    public var swift: String
+    public var openblas: String
+    public var cairo: String
+    public var eusReport: String
+
+    enum CodingKeys: String, CodingKey {
+        case swift, openblas, cairo, eusReport = "eus_report"
+    }
+
+    public init(swift: String, openblas: String, cairo: String, eusReport: String) {
+        self.swift = swift
+        self.openblas = openblas
+        self.cairo = cairo
+        self.eusReport = eusReport
+    }
+}
+
+/// The machine a result was computed on: CPU model, cores, memory and operating system
+/// (`MachineDescription.current`, EUSPipeline, describes this one).
+public struct MachineDescription: Codable, Equatable, Sendable {
+    public var cpu: String
+    public var cores: Int
+    public var memoryGiB: Double
+    public var os: String
+
+    enum CodingKeys: String, CodingKey {
+        case cpu, cores, memoryGiB = "memory_gib", os
+    }
+
+    public init(cpu: String, cores: Int, memoryGiB: Double, os: String) {
+        self.cpu = cpu
+        self.cores = cores
+        self.memoryGiB = memoryGiB
+        self.os = os
+    }
+
+    /// One line: "Intel(R) Xeon(R) ..., 2 cores, 24.0 GiB, Debian GNU/Linux 12".
+    public var summary: String {
+        "\(cpu), \(cores) cores, \(String(format: "%.1f", memoryGiB)) GiB, \(os)"
     }
 }
