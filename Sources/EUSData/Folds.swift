@@ -115,14 +115,8 @@ extension Folds {
         var byRepeat: [Int: [String: Int]] = [:]
         for (index, row) in table.rows.enumerated() {
             let place = "\(url.path) line \(CSVTable.lineNumber(ofRow: index))"
-            let id = row[idColumn].trimmingCharacters(in: .whitespaces)
-            guard let item = byID[id] else {
-                throw UserError("\(place): unknown case id '\(id)' (not in the dataset \(dataset.root.path)); were the folds made for another dataset?")
-            }
-            let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
-            guard label == item.label else {
-                throw UserError("\(place): case '\(id)' has label '\(label)' here but '\(item.label)' in the dataset")
-            }
+            let id = try Split.checkedCaseID(row, idColumn: idColumn, labelColumn: labelColumn, byID: byID, dataset: dataset,
+                                             place: place, made: "the folds file")
             let r = try number(row, repeatColumn, name: "repeat", place: place) ?? 1
             guard let f = try number(row, foldColumn, name: "fold", place: place) else {
                 throw UserError("\(place), column fold: missing fold")

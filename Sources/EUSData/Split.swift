@@ -93,14 +93,8 @@ extension Split {
         var partitions: [String: Partition] = [:]
         for (index, row) in table.rows.enumerated() {
             let place = "\(url.path) line \(CSVTable.lineNumber(ofRow: index))"
-            let id = row[idColumn].trimmingCharacters(in: .whitespaces)
-            guard let item = byID[id] else {
-                throw UserError("\(place): unknown case id '\(id)' (not in the dataset \(dataset.root.path)); was the split made for another dataset?")
-            }
-            let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
-            guard label == item.label else {
-                throw UserError("\(place): case '\(id)' has label '\(label)' here but '\(item.label)' in the dataset")
-            }
+            let id = try checkedCaseID(row, idColumn: idColumn, labelColumn: labelColumn, byID: byID, dataset: dataset,
+                                       place: place, made: "the split")
             let value = row[partitionColumn].trimmingCharacters(in: .whitespaces)
             guard let partition = Partition(rawValue: value) else {
                 throw UserError("\(place): partition '\(value)' is neither 'train' nor 'validation'")
@@ -114,6 +108,20 @@ extension Split {
             throw UserError("\(url.path): \(missing.count) case(s) of the dataset are missing from the split (\(shown))")
         }
         return Split(partitions: partitions)
+    }
+
+    /// The case id of a split file's row, checked: a case of `dataset`, with its label.
+    static func checkedCaseID(_ row: [String], idColumn: Int, labelColumn: Int, byID: [String: Case],
+                              dataset: Dataset, place: String, made what: String) throws -> String {
+        let id = row[idColumn].trimmingCharacters(in: .whitespaces)
+        guard let item = byID[id] else {
+            throw UserError("\(place): unknown case id '\(id)' (not in the dataset \(dataset.root.path)); was \(what) made for another dataset?")
+        }
+        let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
+        guard label == item.label else {
+            throw UserError("\(place): case '\(id)' has label '\(label)' here but '\(item.label)' in the dataset")
+        }
+        return id
     }
 
     /// One line per partition, e.g. "train: 113 (GIST 55, LM 58)".

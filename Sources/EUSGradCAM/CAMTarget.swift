@@ -1,3 +1,5 @@
+import EUSSupport
+
 /// The class whose score y_c a heat map explains.
 ///
 /// Class indices follow the dataset's (ImageFolder order: `GIST` = 0, `LM` = 1), so the
@@ -22,13 +24,7 @@ public enum CAMTarget: Equatable, Sendable, CustomStringConvertible, CaseIterabl
 
     /// A target that is none of `allCases` is a decoding error that lists them.
     public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let target = CAMTarget(argument: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown Grad-CAM target '\(text)' (choose positive, predicted, 0 or 1)")
-        }
-        self = target
+        self = try decoder.decodeChoice("Grad-CAM target", choices: "positive, predicted, 0 or 1", CAMTarget.init(argument:))
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -1,3 +1,5 @@
+import EUSSupport
+
 /// The networks EUSReport builds: torchvision's ResNet-18, ResNet-34 and ResNet-50, by
 /// torchvision's names, which `--arch`, config.json, eval.json and the checkpoints use.
 public enum Architecture: String, Codable, CaseIterable, Sendable {
@@ -10,13 +12,7 @@ public enum Architecture: String, Codable, CaseIterable, Sendable {
 
     /// A name in a file that is none of the three is a decoding error that lists them.
     public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let name = try container.decode(String.self)
-        guard let value = Architecture(name: name) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown architecture '\(name)' (choose resnet18, resnet34 or resnet50)")
-        }
-        self = value
+        self = try decoder.decodeChoice("architecture", choices: "resnet18, resnet34 or resnet50", Architecture.init(name:))
     }
 
     /// Residual blocks in layer1..layer4.

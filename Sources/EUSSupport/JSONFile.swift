@@ -48,3 +48,16 @@ public enum JSONFile {
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }
+
+extension Decoder {
+    /// A single string parsed by `parse`; a string it refuses is a decoding error that names it
+    /// and lists the `choices` ("unknown architecture 'resnet101' (choose resnet18, ...)").
+    public func decodeChoice<T>(_ what: String, choices: String, _ parse: (String) -> T?) throws -> T {
+        let container = try singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown \(what) '\(text)' (choose \(choices))")
+        }
+        return value
+    }
+}
