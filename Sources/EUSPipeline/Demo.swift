@@ -42,6 +42,8 @@ public struct DemoJob: Sendable {
     public var synthSize: Int?
     public var resume: Bool
     public var testTimeAugmentation: Bool
+    /// k-fold cross-validation instead of the study's hold-out (`--folds`).
+    public var folds: FoldSettings?
 
     public init(out: URL, preset: DemoPreset, training: TrainingSettings, cases: Int?, synthSize: Int?, resume: Bool,
                 testTimeAugmentation: Bool = false) {
@@ -62,8 +64,9 @@ public enum Demo {
         try OutputLock.acquire(job.out)
         var gist = job.preset.gist, lm = job.preset.lm
         if let cases = job.cases {
-            guard cases >= 20 else {
-                throw UserError("--cases must be at least 20 (the evaluation needs 2 validation cases of each class), got \(cases)")
+            let least = max(20, 2 * (job.folds?.count ?? 0))
+            guard cases >= least else {
+                throw UserError("--cases must be at least \(least) (the evaluation needs 2 validation cases of each class\(job.folds == nil ? "" : ", and every fold one"))), got \(cases)")
             }
             gist = (cases + 1) / 2
             lm = cases / 2
@@ -75,6 +78,7 @@ public enum Demo {
             splitSettings: SplitSettings(ratio: 0.8, seed: seed), training: job.training, cam: CAMSettings(),
             threshold: 0.5, positiveClass: "GIST", resume: job.resume)
         pipeline.testTimeAugmentation = job.testTimeAugmentation
+        pipeline.folds = job.folds
         let phantom = pipeline.workFolder.appendingPathComponent("phantom")
         pipeline.data = phantom
         let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)"

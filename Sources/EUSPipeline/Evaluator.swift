@@ -45,6 +45,8 @@ public struct EvaluationJob: Sendable {
     public var synthetic: Bool?
     /// Average P(positive) over `TestTimeAugmentation`'s views (off for the study's numbers).
     public var testTimeAugmentation: Bool = false
+    /// Where the evaluation stands in a larger job ("fold 2/5"), for the progress line.
+    public var label: String?
 
     public init(data: URL, split: URL, models: [ModelRun], out: URL, cam: CAMSettings, threshold: Double,
                 positiveClass: String?, splitSettings: SplitSettings? = nil,
@@ -86,7 +88,7 @@ public enum Evaluator {
                 layers.append(try network.camLayer(job.cam.layer, imageSize: run.config.training.imageSize))
                 predictions.append(try Predictor.predict(
                     cases, dataset: dataset, network: network, imageSize: run.config.training.imageSize,
-                    cam: job.cam, camDirectory: camFolder, title: "evaluate \(run.name)",
+                    cam: job.cam, camDirectory: camFolder, title: (job.label.map { $0 + " · " } ?? "") + "evaluate \(run.name)",
                     testTimeAugmentation: job.testTimeAugmentation))
                 try copy(run.folder.history, to: staging.appendingPathComponent("histories/\(run.name).csv"))
                 try copy(run.folder.config, to: staging.appendingPathComponent("configs/\(run.name).json"))

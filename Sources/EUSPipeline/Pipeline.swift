@@ -18,6 +18,9 @@ public struct PipelineJob: Sendable {
     public var resume: Bool
     /// Average P(positive) over test-time views (`--tta`).
     public var testTimeAugmentation = false
+    /// k-fold cross-validation instead of the single hold-out (`--folds`); `split`, when
+    /// given, is then a folds.csv.
+    public var folds: FoldSettings?
 
     public init(data: URL, out: URL, architectures: [Architecture], split: URL?, splitSettings: SplitSettings,
                 training: TrainingSettings, cam: CAMSettings, threshold: Double, positiveClass: String?,
@@ -47,7 +50,7 @@ public struct PipelineJob: Sendable {
             String(data: (try? JSONFile.encode(training)) ?? Data(), encoding: .utf8) ?? "",
             String(data: (try? JSONFile.encode(cam)) ?? Data(), encoding: .utf8) ?? "",
             "\(threshold)", positiveClass ?? "-", testTimeAugmentation ? "tta" : "-",
-        ]
+        ] + (folds.map { ["folds \($0.count)x\($0.repeats) seed \($0.seed)"] } ?? [])
         return parts.joined(separator: "|")
     }
 }
@@ -76,6 +79,9 @@ public enum Pipeline {
 
     /// The steps after the data exist; `demo` calls this after making the phantom.
     static func run(_ job: PipelineJob, runner: StepRunner, synthetic: Bool?) throws -> PipelineOutcome {
+        if let folds = job.folds {
+            return try CrossValidationRun.run(job, folds: folds, runner: runner, synthetic: synthetic)
+        }
         let start = Date()
         let work = runner.workFolder
         let splitURL = work.appendingPathComponent("split.csv")

@@ -17,6 +17,8 @@ public struct TrainingJob: Sendable {
     public var initWeights: URL?
     public var resume: Bool
     public var positiveClass: String?
+    /// Where the run stands in a larger job ("fold 2/5"), for the progress line.
+    public var label: String?
 
     public init(data: URL, split: URL?, splitSettings: SplitSettings, arch: Architecture, settings: TrainingSettings,
                 out: URL, initWeights: URL?, resume: Bool, positiveClass: String?) {
@@ -45,11 +47,21 @@ public struct TrainingResult: Sendable {
 /// Everything random is a function of (seed, epoch, case), never of how far an earlier run
 /// got, so a run resumed after epoch k gives the same weights as one that never stopped.
 public enum Trainer {
+    /// BatchNorm in train mode needs two values per channel; layer4's map is 1×1 at 32 px or
+    /// less, so there an epoch's last batch must not hold a single image.
+    static func checkBatches(cases: Int, settings: TrainingSettings) throws {
+        let layer4Side = (settings.imageSize + 31) / 32
+        guard layer4Side > 1 || cases % settings.batchSize != 1 else {
+            throw UserError("--batch-size \(settings.batchSize): \(cases) training cases leave a last batch of one image, which BatchNorm cannot train on at --image-size \(settings.imageSize); choose another batch size or an image size above 32")
+        }
+    }
+
     public static func train(_ job: TrainingJob) throws -> TrainingResult {
         try job.settings.validate()
         let (dataset, split) = try loadData(job)
         try OutputLock.acquire(job.out)
         let cases = split.cases(.train, of: dataset)
+        try checkBatches(cases: cases.count, settings: job.settings)
         let run = RunFolder(job.out)
         let (network, state) = try startNetwork(job, run: run)
         try AtomicOutput.createDirectory(job.out)
@@ -59,7 +71,7 @@ public enum Trainer {
         if firstEpoch > job.settings.epochs { log("\(job.out.path): all \(job.settings.epochs) epochs already finished") }
         let augmentation = job.settings.augment ? job.settings.augmentation : nil
         let batchesPerEpoch = (cases.count + job.settings.batchSize - 1) / job.settings.batchSize
-        let progress = EUSSupport.Progress(title: "train \(job.arch.rawValue)",
+        let progress = EUSSupport.Progress(title: (job.label.map { $0 + " · " } ?? "") + "train \(job.arch.rawValue)",
                                            total: max(0, job.settings.epochs - firstEpoch + 1) * batchesPerEpoch)
         for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
             history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,

@@ -19,6 +19,9 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
     public var steps: [StepTiming]
     /// Whether P(positive) is the mean over test-time views (`--tta`); nil in older files.
     public var testTimeAugmentation: Bool?
+    /// The folds, when the predictions are out-of-fold predictions of a cross-validation
+    /// (`run --folds`); nil for a hold-out evaluation.
+    public var crossValidation: CrossValidationDesign?
 
     public init(data: DataSummary, split: SplitSettings, models: [ModelSummary], cam: CAMSummary,
                 threshold: Double, thresholdSource: String, seed: UInt64, software: SoftwareVersions,
@@ -39,6 +42,7 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case data, split, models, cam, threshold, thresholdSource = "threshold_source", seed, software, machine, steps
         case testTimeAugmentation = "test_time_augmentation"
+        case crossValidation = "cross_validation"
     }
 
     public struct DataSummary: Codable, Equatable, Sendable {
@@ -106,6 +110,30 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey {
             case name, arch, weights, parameters, flops, imageSize = "image_size", width
             case trainSeconds = "train_seconds", epochs, recipe, selection
+        }
+    }
+
+    /// Repeated stratified k-fold cross-validation: every case is predicted once per repeat,
+    /// by networks trained on the other k − 1 folds of that repeat.
+    public struct CrossValidationDesign: Codable, Equatable, Sendable {
+        /// k.
+        public var folds: Int
+        /// R.
+        public var repeats: Int
+        /// How the folds were made, in words ("stratified 5-fold, by case, seed 1", or the
+        /// folds file that was given).
+        public var method: String
+        /// Whether a patient's images share a fold.
+        public var grouped: Bool
+        /// Cases per class in each fold: `counts[repeat][fold]["GIST"]`.
+        public var counts: [[[String: Int]]]
+
+        public init(folds: Int, repeats: Int, method: String, grouped: Bool, counts: [[[String: Int]]]) {
+            self.folds = folds
+            self.repeats = repeats
+            self.method = method
+            self.grouped = grouped
+            self.counts = counts
         }
     }
 

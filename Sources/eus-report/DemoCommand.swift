@@ -22,6 +22,7 @@ struct DemoCommand: ParsableCommand {
 
         Example:
           eus-report demo --quick
+          eus-report demo --folds 5        # the same phantom, 5-fold cross-validated
         """
     )
 
@@ -41,6 +42,7 @@ struct DemoCommand: ParsableCommand {
     var synthSize: Int?
 
     @OptionGroup var training: TrainingOptions
+    @OptionGroup var folding: FoldOptions
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var output: OutputOptions
 
@@ -48,9 +50,10 @@ struct DemoCommand: ParsableCommand {
         output.apply()
         let preset = DemoPreset(quick: quick)
         let settings = try training.settings(defaults: preset.training)
-        let job = DemoJob(out: URL(fileURLWithPath: out), preset: preset, training: settings,
+        var job = DemoJob(out: URL(fileURLWithPath: out), preset: preset, training: settings,
                           cases: cases, synthSize: synthSize, resume: resume,
                           testTimeAugmentation: prediction.testTimeAugmentation)
+        job.folds = folding.settings(seed: settings.seed)
         let outcome = try Demo.run(job)
         print(outcome.summary)
     }

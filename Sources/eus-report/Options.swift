@@ -162,3 +162,22 @@ struct SplitOptions: ParsableArguments {
     @Option(help: "Share of each class that goes to training (default: 0.8).")
     var ratio: Double = 0.8
 }
+
+/// `--folds K [--repeats R]`: k-fold cross-validation instead of the single hold-out.
+struct FoldOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Cross-validate over K stratified folds (grouped by patient_id where given) instead of the single hold-out; every case is then predicted once per repeat, by networks that did not see it.", valueName: "K"))
+    var folds: Int?
+
+    @Option(help: ArgumentHelp("With --folds: draw the K folds anew R times (repeated k-fold).", valueName: "R"))
+    var repeats: Int = 1
+
+    func validate() throws {
+        if let folds, folds < 2 { throw ValidationError("--folds must be at least 2 (got \(folds))") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1 (got \(repeats))") }
+        if folds == nil, repeats != 1 { throw ValidationError("--repeats needs --folds") }
+    }
+
+    func settings(seed: UInt64) -> FoldSettings? {
+        folds.map { FoldSettings(count: $0, repeats: repeats, seed: seed) }
+    }
+}

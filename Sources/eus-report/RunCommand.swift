@@ -20,6 +20,12 @@ struct RunCommand: ParsableCommand {
         Training runs a fixed number of epochs: no validation case is seen before evaluation. \
         Every option of split, train and evaluate passes through.
 
+        With --folds K, the design is k-fold cross-validation instead: both networks train on \
+        K − 1 folds and predict the held-out one, fold by fold (--repeats R draws the folds R \
+        times); the report's statistics are per fold, across folds (the corrected resampled \
+        t-test compares the networks) and pooled over the out-of-fold predictions, and its \
+        gallery shows every case once per network.
+
         Work in progress is kept in <out>.work/ (split.csv, runs/, eval/, state.json); the \
         report at <out> is replaced only at the very end, so an interrupted or failed run \
         leaves the previous report intact. Rerun with --resume to continue from the last \
@@ -27,6 +33,7 @@ struct RunCommand: ParsableCommand {
 
         Example:
           eus-report run my-images/ --out output/study --epochs 40
+          eus-report run my-images/ --out output/study-cv --folds 5
         """
     )
 
@@ -39,7 +46,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("arch"), help: "The architectures to train and compare.")
     var architectures: [Architecture] = [.resnet34, .resnet50]
 
-    @Option(help: "Use this split.csv instead of making one.")
+    @Option(help: "Use this split.csv (or, with --folds, this folds.csv) instead of making one.")
     var split: String?
 
     @Flag(help: "Continue an interrupted run from its last finished step and epoch.")
@@ -50,6 +57,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
     @OptionGroup var splitting: SplitOptions
+    @OptionGroup var folding: FoldOptions
     @OptionGroup var cam: CAMOptions
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
@@ -68,6 +76,7 @@ struct RunCommand: ParsableCommand {
             training: settings, cam: try cam.settings(), threshold: threshold,
             positiveClass: classes.positive, resume: resume)
         job.testTimeAugmentation = prediction.testTimeAugmentation
+        job.folds = folding.settings(seed: settings.seed)
         let outcome = try Pipeline.run(job)
         print(outcome.summary)
     }

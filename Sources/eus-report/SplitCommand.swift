@@ -22,8 +22,16 @@ struct SplitCommand: ParsableCommand {
         split.csv has the columns case_id,label,partition (partition: train or
         validation); train, predict and evaluate take it with --split.
 
-        Example:
+        With --folds K, it writes stratified k-fold assignments instead, with the
+        columns case_id,label,repeat,fold (both from 1): in each class the folds'
+        counts differ by at most one case, or by one patient's images when the
+        manifest has patient_id (a patient's images share a fold). --repeats R
+        draws the folds R times with different seeds. run --folds K --split
+        folds.csv takes such a file.
+
+        Examples:
           eus-report split data/phantom --out data/split.csv --ratio 0.8 --seed 1
+          eus-report split data/phantom --out data/folds.csv --folds 5 --repeats 2
         """
     )
 
@@ -39,12 +47,21 @@ struct SplitCommand: ParsableCommand {
     @Option(help: "Random seed of the split.")
     var seed: UInt64 = 1
 
+    @OptionGroup var folding: FoldOptions
+
     func validate() throws {
         guard ratio > 0 && ratio < 1 else { throw ValidationError("--ratio must be strictly between 0 and 1 (got \(ratio))") }
     }
 
     func run() throws {
         let dataset = try Dataset.load(URL(fileURLWithPath: data))
+        if let settings = folding.settings(seed: seed) {
+            let folds = try Folds.stratified(dataset, folds: settings.count, repeats: settings.repeats, seed: seed)
+            let url = URL(fileURLWithPath: out)
+            try folds.write(to: url, for: dataset)
+            print("\(url.path): \(dataset.cases.count) cases\n\(folds.summary(for: dataset))")
+            return
+        }
         let split = Split.stratified(dataset, ratio: ratio, seed: seed)
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: "--ratio \(ratio)")
         let url = URL(fileURLWithPath: out)
