@@ -364,7 +364,8 @@ public final class Canvas {
     /// bytes and may hold the surface, and so the bytes, beyond this call (until the page or
     /// the document is written): they live in a malloc'd buffer that Cairo frees through the
     /// destroy callback when it lets the surface go. If encoding fails the pixels are
-    /// embedded losslessly, as without the JPEG.
+    /// embedded losslessly, as without the JPEG. Identical JPEGs get the same unique id (from
+    /// their SHA-256), so a document holds each once.
     private static func attachJPEG(of image: RGBImage, quality: Int, to surface: OpaquePointer) {
         let encoded: Data
         do {
@@ -380,7 +381,16 @@ public final class Canvas {
         encoded.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: encoded.count)
         let status = cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, buffer.assumingMemoryBound(to: UInt8.self),
                                                  UInt(encoded.count), { free($0) }, buffer)
-        if status != CAIRO_STATUS_SUCCESS { free(buffer) }
+        if status != CAIRO_STATUS_SUCCESS {
+            free(buffer)
+            return
+        }
+        // The same JPEG drawn twice (a case in the gallery and again in the audit) is one image
+        // object: Cairo embeds the surfaces that share a unique id once per document.
+        guard let id = strdup("eus-report-jpeg-" + SHA256.hexDigest(encoded)) else { return }
+        let idStatus = cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID, UnsafeRawPointer(id).assumingMemoryBound(to: UInt8.self),
+                                                   UInt(strlen(id)), { free($0) }, id)
+        if idStatus != CAIRO_STATUS_SUCCESS { free(id) }
     }
 
     /// The one channel of an image whose three channels agree at every pixel, else nil.

@@ -66,7 +66,7 @@ final class CanvasImageTests: XCTestCase {
             if page > 0 { canvas.newPage() }
             for i in 0..<10 {
                 var image = colour
-                image.pixels[0] = UInt8(page * 10 + i)
+                for p in 0..<(8 * 40 * 3) { image.pixels[p] = UInt8(8 * (page * 10 + i)) }
                 canvas.image(image, in: Rect(x: Double(i) * 18, y: 10, width: 16, height: 12), encoding: .jpeg(quality: 85))
             }
         }
@@ -74,5 +74,19 @@ final class CanvasImageTests: XCTestCase {
         XCTAssertEqual(PDFInfo.pageCount(of: pdf), 3)
         XCTAssertEqual(count("/DCTDecode", in: pdf), 30)
         XCTAssertTrue(String(decoding: pdf.suffix(16), as: UTF8.self).contains("%%EOF"))
+    }
+
+    /// The same picture drawn again (on another page, at another size) is embedded once; a
+    /// lossless one is not shared.
+    func testTheSameJPEGIsEmbeddedOnce() throws {
+        for kind in [Canvas.Kind.pdf, .svg] {
+            let canvas = Canvas(kind: kind, size: size)
+            canvas.image(colour, in: Rect(x: 10, y: 10, width: 80, height: 60), encoding: .jpeg(quality: 90))
+            if kind == .pdf { canvas.newPage() }
+            canvas.image(colour, in: Rect(x: 100, y: 10, width: 40, height: 30), encoding: .jpeg(quality: 90))
+            canvas.image(gray, in: Rect(x: 150, y: 10, width: 30, height: 30), encoding: .jpeg(quality: 90))
+            let data = try canvas.finish()
+            XCTAssertEqual(count(kind == .pdf ? "/DCTDecode" : "data:image/jpeg;base64,", in: data), 2, "\(kind)")
+        }
     }
 }
