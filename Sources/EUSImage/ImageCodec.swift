@@ -126,3 +126,33 @@ public enum PNGCodec {
         return Data(bytes: output, count: size)
     }
 }
+
+/// Writes 8-bit baseline JPEGs (RGB or gray) with libjpeg-turbo, for photographic pictures
+/// that a report embeds (scans and Grad-CAM overlays): RGB is coded without chroma
+/// subsampling (4:4:4) so that an overlay's colours keep their edges, and the Huffman tables
+/// are optimised. `quality` is libjpeg's 1–100 scale. The same pixels give the same bytes.
+public enum JPEGCodec {
+    public static func encode(_ image: RGBImage, quality: Int) throws -> Data {
+        try encode(image.pixels, width: image.width, height: image.height, channels: 3, quality: quality)
+    }
+
+    public static func encode(_ image: GrayImage, quality: Int) throws -> Data {
+        try encode(image.pixels, width: image.width, height: image.height, channels: 1, quality: quality)
+    }
+
+    private static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int, quality: Int) throws -> Data {
+        precondition((1...100).contains(quality), "JPEGCodec.encode: quality must be in 1...100, got \(quality)")
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = pixels.withUnsafeBufferPointer { buffer in
+            cimageio_encode_jpeg(buffer.baseAddress, Int32(width), Int32(height), Int32(channels), Int32(quality),
+                                 &output, &size, &message, message.count)
+        }
+        guard status == 0, let output else {
+            throw UserError("JPEG encoding failed: \(String(cString: message))")
+        }
+        defer { cimageio_free(output) }
+        return Data(bytes: output, count: size)
+    }
+}

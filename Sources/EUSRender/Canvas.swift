@@ -311,11 +311,25 @@ public final class Canvas {
 
     // MARK: - Images
 
+    /// How a vector output (PDF, SVG) embeds a raster image. A PNG canvas draws the pixels
+    /// either way.
+    public enum ImageEncoding: Equatable, Sendable {
+        /// The pixels as they are (PDF: Flate; SVG: a PNG).
+        case lossless
+        /// A JPEG at libjpeg's `quality` (1–100), carried as it is: PDF's DCTDecode, SVG's
+        /// `data:image/jpeg`. For photographs (scans, Grad-CAM overlays), never for line art.
+        case jpeg(quality: Int)
+    }
+
     /// Draws `image` scaled into `rect` (the caller keeps the aspect ratio, see
-    /// `Rect.aspectFit`). Vector outputs embed the image at its own resolution.
-    public func image(_ image: RGBImage, in rect: Rect, smooth: Bool = true) {
+    /// `Rect.aspectFit`). Vector outputs embed the image at its own resolution, as `encoding`
+    /// says.
+    public func image(_ image: RGBImage, in rect: Rect, smooth: Bool = true, encoding: ImageEncoding = .lossless) {
         let source = Canvas.imageSurface(image)
         defer { cairo_surface_destroy(source) }
+        if case .jpeg(let quality) = encoding, kind == .pdf || kind == .svg {
+            Canvas.attachJPEG(of: image, quality: quality, to: source)
+        }
         withState {
             cairo_translate(cr, rect.x, rect.y)
             cairo_scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
@@ -342,6 +356,52 @@ public final class Canvas {
         }
         cairo_surface_mark_dirty(surface)
         return surface
+    }
+
+    /// Attaches `image` as a JPEG to `surface` (Cairo's mime data), so that the PDF and SVG
+    /// surfaces write the JPEG's bytes instead of the pixels. An image whose three channels
+    /// agree everywhere (a gray scan) is coded as one gray channel. Cairo does not copy the
+    /// bytes and may hold the surface, and so the bytes, beyond this call (until the page or
+    /// the document is written): they live in a malloc'd buffer that Cairo frees through the
+    /// destroy callback when it lets the surface go. If encoding fails the pixels are
+    /// embedded losslessly, as without the JPEG. Identical JPEGs get the same unique id (from
+    /// their SHA-256), so a document holds each once.
+    private static func attachJPEG(of image: RGBImage, quality: Int, to surface: OpaquePointer) {
+        let encoded: Data
+        do {
+            if let plane = grayPlane(of: image) {
+                encoded = try JPEGCodec.encode(plane, quality: quality)
+            } else {
+                encoded = try JPEGCodec.encode(image, quality: quality)
+            }
+        } catch {
+            return
+        }
+        guard let buffer = malloc(encoded.count) else { return }
+        encoded.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: encoded.count)
+        let status = cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, buffer.assumingMemoryBound(to: UInt8.self),
+                                                 UInt(encoded.count), { free($0) }, buffer)
+        if status != CAIRO_STATUS_SUCCESS {
+            free(buffer)
+            return
+        }
+        // The same JPEG drawn twice (a case in the gallery and again in the audit) is one image
+        // object: Cairo embeds the surfaces that share a unique id once per document.
+        guard let id = strdup("eus-report-jpeg-" + SHA256.hexDigest(encoded)) else { return }
+        let idStatus = cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID, UnsafeRawPointer(id).assumingMemoryBound(to: UInt8.self),
+                                                   UInt(strlen(id)), { free($0) }, id)
+        if idStatus != CAIRO_STATUS_SUCCESS { free(id) }
+    }
+
+    /// The one channel of an image whose three channels agree at every pixel, else nil.
+    private static func grayPlane(of image: RGBImage) -> GrayImage? {
+        var plane = [UInt8](repeating: 0, count: image.width * image.height)
+        for p in plane.indices {
+            let red = image.pixels[3 * p], green = image.pixels[3 * p + 1], blue = image.pixels[3 * p + 2]
+            guard red == green, red == blue else { return nil }
+            plane[p] = red
+        }
+        return GrayImage(width: image.width, height: image.height, pixels: plane)
     }
 
     /// The raster's pixels as an RGB image (PNG canvases only; the background is opaque white).

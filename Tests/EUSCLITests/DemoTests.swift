@@ -31,7 +31,7 @@ final class DemoTests: CLITestCase {
         }
         let html = try read("output/demo/report.html")
         XCTAssertTrue(html.contains("resnet34") && html.contains("resnet50"), "both models in the HTML")
-        XCTAssertTrue(html.contains("data:image/png;base64,"), "images embedded in the HTML")
+        XCTAssertTrue(html.contains("data:image/jpeg;base64,"), "images embedded in the HTML as JPEG")
         for words in ["Training recipe", "rotated about the transducer", "label smoothing", "Model selection",
                       "No validation case was seen", "No test-time augmentation"] {
             XCTAssertTrue(html.contains(words), "the Training section says \(words)")

@@ -1,3 +1,4 @@
+import EUSImage
 import EUSReport
 import EUSRender
 import EUSSupport
@@ -29,6 +30,23 @@ final class ReportFromEvaluationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.allCases.count)
         XCTAssertTrue(PDFInfo.embedsFonts(pdf))
         let pdfText = String(decoding: pdf, as: UTF8.self)
+        // The scans and overlays are the PDF's only rasters, each a JPEG stream (DCTDecode),
+        // each distinct one once: the fixture's 4 gray shades (case i of either class) and its
+        // 2 flat overlay colours (one per model), drawn in 8 gallery and 3 audit panels. The
+        // figures drawn into the pages stay vectors.
+        func occurrences(_ needle: String, _ text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+        XCTAssertEqual(occurrences("/DCTDecode", pdfText), 4 + 2)
+        XCTAssertEqual(occurrences("/Subtype /Image", pdfText), occurrences("/DCTDecode", pdfText), "a raster that is not a JPEG")
+        for name in ["roc", "confusion", "forest", "calibration", "flow", "training"] {
+            let figure = String(decoding: try Data(contentsOf: out.appendingPathComponent("figures/\(name).pdf")), as: UTF8.self)
+            XCTAssertEqual(occurrences("/Subtype /Image", figure), 0, "\(name).pdf holds a raster")
+        }
+        let gallery = String(decoding: try Data(contentsOf: out.appendingPathComponent("figures/gradcam_gallery.pdf")), as: UTF8.self)
+        XCTAssertEqual(occurrences("/DCTDecode", gallery), 4 + 2, "the gallery figure's tiles are JPEG")
+        XCTAssertEqual(occurrences("/Subtype /Image", gallery), 4 + 2)
+        let gallerySVG = try ReportFixture.text(out.appendingPathComponent("figures/gradcam_gallery.svg"))
+        XCTAssertEqual(occurrences("data:image/jpeg;base64,", gallerySVG), 4 + 2)
+        XCTAssertFalse(gallerySVG.contains("data:image/png"))
         for (index, section) in ReportSection.allCases.enumerated() {
             XCTAssertTrue(pdfText.contains("/Title (\(index + 1). \(section.title))"), "no PDF bookmark for \(section.title)")
         }
@@ -41,7 +59,12 @@ final class ReportFromEvaluationTests: XCTestCase {
         XCTAssertTrue(html.contains(SHA256.hexDigest(predictions)), "the input predictions' digest is reported")
         let evalJSON = try SHA256.hexDigest(ofFileAt: folder.appendingPathComponent("eval.json"))
         XCTAssertTrue(html.contains(evalJSON), "eval.json's digest is reported")
-        XCTAssertTrue(html.contains("data:image/png;base64,"), "case images are embedded")
+        // Every case image and overlay is a JPEG data URI: (8 gallery + 3 audit panels) × 3 tiles.
+        XCTAssertEqual(html.components(separatedBy: "data:image/jpeg;base64,").count - 1, (8 + 3) * 3, "case images are embedded as JPEG")
+        XCTAssertFalse(html.contains("data:image/png"), "no case image is embedded losslessly")
+        let firstJPEG = try XCTUnwrap(html.components(separatedBy: "data:image/jpeg;base64,").dropFirst().first?.prefix { $0 != "\"" })
+        let thumbnail = try ImageDecoder.decode(try XCTUnwrap(Data(base64Encoded: String(firstJPEG))), source: "report.html")
+        XCTAssertEqual([thumbnail.width, thumbnail.height], [24, 24])
         XCTAssertTrue(html.contains("data:image/svg+xml;base64,"), "figures are embedded")
         XCTAssertFalse(html.contains("No Grad-CAM overlays"))
         // The audit has one panel per misclassified case; the gallery one per case.

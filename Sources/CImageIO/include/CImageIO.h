@@ -1,6 +1,6 @@
 #ifndef CIMAGEIO_H
 #define CIMAGEIO_H
-// PNG and JPEG decoding and PNG encoding, with libpng's and libjpeg's longjmp-based error
+// PNG and JPEG decoding and encoding, with libpng's and libjpeg's longjmp-based error
 // handling kept on the C side: Swift sees plain return codes and messages.
 //
 // Every function works on memory buffers (the caller reads and writes the files) and returns
@@ -39,6 +39,13 @@ int cimageio_decode_jpeg(const uint8_t *data, size_t size, cimageio_image *image
 int cimageio_encode_png(const uint8_t *pixels, int width, int height, int channels,
                         double dots_per_inch, uint8_t **out, size_t *out_size,
                         char *error, size_t error_size);
+
+/// Encodes 8-bit pixels (`channels` 1 = gray, 3 = RGB, interleaved, rows top to bottom) as a
+/// baseline JPEG at `quality` (1–100, libjpeg's scale), RGB without chroma subsampling (4:4:4),
+/// with optimised Huffman tables. The same pixels and quality give the same bytes.
+/// On success `*out` (length `*out_size`) must be freed with cimageio_free.
+int cimageio_encode_jpeg(const uint8_t *pixels, int width, int height, int channels, int quality,
+                         uint8_t **out, size_t *out_size, char *error, size_t error_size);
 
 void cimageio_free(void *pointer);
 

@@ -7,7 +7,8 @@ import Mustache
 
 /// `report.html`: the report's sections rendered from `templates/` with swift-mustache into one
 /// self-contained file. Figures are embedded as base64 SVG data URIs (vector, and each SVG
-/// keeps its own glyph ids), case images as base64 PNG; there are no external references.
+/// keeps its own glyph ids), case images and overlays as base64 JPEG; there are no external
+/// references.
 struct ReportHTML {
     let context: ReportContext
     let library: MustacheLibrary
@@ -116,7 +117,7 @@ struct ReportHTML {
 
     private func dataURI(_ image: RGBImage) throws -> String {
         let small = ReportImages.shrink(image, maximumSide: thumbnailSide)
-        return "data:image/png;base64," + (try PNGCodec.encode(small)).base64EncodedString()
+        return "data:image/jpeg;base64," + (try JPEGCodec.encode(small, quality: CasePanel.jpegQuality)).base64EncodedString()
     }
 
     private func anchor(_ id: String) -> String {
