@@ -28,3 +28,14 @@ final class HoldOutEncodingTests: XCTestCase {
         XCTAssertEqual(try holdOutDocument().csv(), String(decoding: recorded, as: UTF8.self))
     }
 }
+
+extension HoldOutEncodingTests {
+    /// Without fold columns there is no cross-validation, and metrics.json has no such key.
+    func testHoldOutHasNoCrossValidationKey() throws {
+        let document = try holdOutDocument()
+        XCTAssertNil(document.crossValidation)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONFile.encode(document)) as? [String: Any])
+        XCTAssertEqual(Set(json.keys), ["positive_class", "negative_class", "threshold", "threshold_source", "n", "models",
+                                        "comparisons"])
+    }
+}
