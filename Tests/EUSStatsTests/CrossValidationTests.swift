@@ -211,6 +211,39 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(Set(pooledTest.keys), ["repeat", "delong", "mcnemar", "agreement"])
     }
 
+    /// metrics.csv: the hold-out-shaped rows first, unchanged, then per fold and across folds.
+    func testCSVRows() throws {
+        let document = try MetricsComputer.compute(repeatedTable(), bootstrapResamples: 20)
+        var holdOutShaped = document
+        holdOutShaped.crossValidation = nil
+        let text = document.csv()
+        XCTAssertTrue(text.hasPrefix(holdOutShaped.csv()))
+        let csv = try CSVTable(parsing: text, source: "metrics.csv")
+        XCTAssertEqual(csv.header, MetricsDocument.csvHeader)
+        // 2 networks × (11 hold-out rows + 10 folds × 6 measures + 6 measures × 4 statistics).
+        XCTAssertEqual(csv.rows.count, 2 * (11 + 60 + 24))
+        let cv = try XCTUnwrap(document.crossValidation)
+        let column = { (name: String) in csv.header.firstIndex(of: name)! }
+        let fold = cv.perFold[6]
+        XCTAssertEqual(fold.repeatNumber, 2)
+        XCTAssertEqual(fold.fold, 2)
+        let sensitivity = try XCTUnwrap(csv.rows.first { $0[0] == "resnet50" && $0[1] == "cv_r2_f2_sensitivity" })
+        let s = fold.models[1].proportions.sensitivity
+        XCTAssertEqual(sensitivity[column("x")], "\(s.x)")
+        XCTAssertEqual(sensitivity[column("n")], "\(s.n)")
+        XCTAssertEqual(sensitivity[column("value")], MetricsText.percentNumber(s.value))
+        XCTAssertEqual(sensitivity[column("clopper_pearson_lower")], MetricsText.percentNumber(s.clopperPearson?.lower))
+        let auc = try XCTUnwrap(csv.rows.first { $0[0] == "resnet50" && $0[1] == "cv_r2_f2_auc" })
+        XCTAssertEqual(auc[column("value")], MetricsText.percentNumber(fold.models[1].auc))
+        XCTAssertEqual(auc[column("wald_lower")], "")
+        for (statistic, value) in [("mean", cv.acrossFolds[0].auc.mean), ("sd", cv.acrossFolds[0].auc.sd),
+                                   ("min", cv.acrossFolds[0].auc.min), ("max", cv.acrossFolds[0].auc.max)] {
+            let row = try XCTUnwrap(csv.rows.first { $0[0] == "resnet34" && $0[1] == "cv_\(statistic)_auc" })
+            XCTAssertEqual(row[column("value")], MetricsText.percentNumber(value))
+            XCTAssertEqual(row[column("unit")], "%")
+        }
+    }
+
     /// A predictions CSV with a fold column, read like any other, gives the cross-validation.
     func testFromAPredictionsCSV() throws {
         let text = """
