@@ -53,10 +53,11 @@ extension PredictionTable {
         /// The rules above that involve case ids and labels (`readFoldColumns` checks the values).
         func check(caseIDs: [String], labels: [String], source: String) throws {
             precondition(repeats.count == caseIDs.count, "fold columns (\(repeats.count)) and cases (\(caseIDs.count)) differ in length")
-            for (index, value) in zip(repeats.indices, zip(repeats, folds)) where value.0 < 0 || value.1 < 0 {
-                let (column, number) = value.0 < 0 ? ("repeat", value.0) : ("fold", value.1)
-                throw UserError("\(source) line \(CSVTable.lineNumber(ofRow: index)), column \(column): \(number) is negative "
-                    + "(expected the \(column), a whole number ≥ 0)")
+            for index in repeats.indices {
+                for (column, number) in [("repeat", repeats[index]), ("fold", folds[index])] where number < 0 {
+                    throw UserError("\(source) line \(CSVTable.lineNumber(ofRow: index)), column \(column): \(number) is negative "
+                        + "(expected the \(column), a whole number ≥ 0)")
+                }
             }
             let numbers = repeatNumbers
             var firstRow: [String: Int] = [:]

@@ -2,7 +2,7 @@ import Foundation
 
 /// Student's t distribution with ν degrees of freedom, through the regularised incomplete beta
 /// of SpecialFunctions.swift (Abramowitz M, Stegun IA (1964) Handbook of Mathematical
-/// Functions, 26.7.1 and 26.5.27):
+/// Functions, 26.7.1):
 ///
 ///     P(|T| ≥ |t|) = I_x(ν/2, ½)  with  x = ν/(ν + t²).
 ///

@@ -147,6 +147,7 @@ final class CorrectedResampledTTestTests: XCTestCase {
         assertClose(StudentT.twoSidedP(0.1, degreesOfFreedom: 29), 0.9210324444873739, tolerance: 1e-14)
         assertClose(StudentT.twoSidedP(40, degreesOfFreedom: 29), 6.346877329729342e-27, tolerance: 1e-12 * 6.35e-27)
         assertClose(StudentT.survival(-1.3, degreesOfFreedom: 7), 0.8826160823038114, tolerance: 1e-14)
+        assertClose(StudentT.twoSidedP(2.7764451051977934, degreesOfFreedom: 4), 0.05, tolerance: 1e-14)  // the doc's example
         XCTAssertEqual(StudentT.twoSidedP(0, degreesOfFreedom: 5), 1)
         XCTAssertEqual(StudentT.twoSidedP(.infinity, degreesOfFreedom: 5), 0)
     }
