@@ -262,3 +262,20 @@ final class CrossValidationTests: XCTestCase {
                        try MetricsComputer.compute(workedExample(), bootstrapResamples: 0))
     }
 }
+
+extension CrossValidationTests {
+    /// The terminal summary says what the table pools and gives the t-tests, or why not.
+    func testSummaryTable() throws {
+        let document = try MetricsComputer.compute(workedExample(), bootstrapResamples: 0)
+        let summary = document.summaryTable()
+        XCTAssertTrue(summary.contains("Cross-validation: 2 folds × 1 repeat, n = 8. The table above pools the out-of-fold "
+                                       + "predictions of repeat 1; its paired tests ignore the fold structure."), summary)
+        XCTAssertTrue(summary.contains("  m2 across 2 folds: accuracy 62.50% ± 17.68% (50.00%–75.00%, 2 folds); "
+                                       + "AUC 0.750 ± 0.000 (0.750–0.750, 2 folds)"), summary)
+        XCTAssertTrue(summary.contains("m1 vs m2, corrected resampled t-test (Nadeau & Bengio) over 2 folds (n_train 4.0, n_test 4.0):"))
+        XCTAssertTrue(summary.contains("  accuracy: mean difference 0.125 (95% CI "), summary)
+        XCTAssertTrue(summary.contains("t = 0.58, df = 1, p = 0.667: not significant at 5%"), summary)
+        XCTAssertTrue(summary.contains("  AUC: mean difference 0.250; not tested: the per-fold differences are all equal "
+                                       + "(zero variance): t is undefined"), summary)
+    }
+}

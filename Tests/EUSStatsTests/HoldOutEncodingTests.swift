@@ -37,5 +37,6 @@ extension HoldOutEncodingTests {
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONFile.encode(document)) as? [String: Any])
         XCTAssertEqual(Set(json.keys), ["positive_class", "negative_class", "threshold", "threshold_source", "n", "models",
                                         "comparisons"])
+        XCTAssertFalse(document.summaryTable().contains("Cross-validation"))
     }
 }
