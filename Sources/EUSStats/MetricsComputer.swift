@@ -9,6 +9,9 @@ public enum MetricsComputer {
     /// Youden threshold, and for every pair of models (in column order) the paired DeLong test,
     /// McNemar's tests and the agreement table.
     ///
+    /// A table with fold columns (out-of-fold predictions) gives `CrossValidation.document`:
+    /// these entries for the first repeat's pooled predictions, and `cross_validation`.
+    ///
     /// - Parameters:
     ///   - table: the cases; its labels are class names.
     ///   - positiveClass: the class whose probability the model columns hold (GIST); the
@@ -29,6 +32,11 @@ public enum MetricsComputer {
                                bootstrapResamples: Int = 2000, seed: UInt64 = 1,
                                alpha: Double = 0.05) throws -> MetricsDocument {
         precondition(threshold.isFinite, "the threshold must be finite")
+        if table.foldColumns != nil {
+            return try CrossValidation.document(table, positiveClass: positiveClass, threshold: threshold,
+                                                thresholdSource: thresholdSource, bootstrapResamples: bootstrapResamples,
+                                                seed: seed, alpha: alpha)
+        }
         let classes = table.classes
         guard classes.contains(positiveClass) else {
             throw UserError("\(table.source), column label: positive class '\(positiveClass)' not found "

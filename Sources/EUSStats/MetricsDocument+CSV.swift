@@ -17,6 +17,8 @@ extension MetricsDocument {
     /// (sensitivity, specificity, PPV, NPV, accuracy) carry x, n and every binomial interval;
     /// AUC its DeLong and bootstrap intervals; F1 and balanced accuracy are percentages;
     /// LR± ratios; Brier a score. Undefined values are "n/a"; cells that do not apply are empty.
+    /// A cross-validation adds its per-fold and across-fold rows after these
+    /// (`CrossValidationSummary.appendCSVRows`).
     public func csv() -> String {
         var writer = CSVWriter(header: MetricsDocument.csvHeader)
         let blankIntervals = [String](repeating: "", count: 2 * BinomialInterval.allCases.count)
@@ -40,6 +42,7 @@ extension MetricsDocument {
                 writer.append([model.name, name, unit, value, "", ""] + blankIntervals + ["", "", "", ""])
             }
         }
+        crossValidation?.appendCSVRows(to: &writer)
         return writer.text
     }
 

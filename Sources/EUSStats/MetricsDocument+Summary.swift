@@ -3,7 +3,8 @@ import Foundation
 extension MetricsDocument {
     /// The terminal summary: one model per column, proportions with their 95% Wald interval
     /// (the study's convention), AUC with DeLong and bootstrap intervals, then one paragraph
-    /// per comparison. Every other interval is in metrics.csv.
+    /// per comparison. Every other interval is in metrics.csv. A cross-validation adds its
+    /// paragraphs (`CrossValidationSummary.summaryLines`).
     public func summaryTable() -> String {
         let positives = models.first.map { $0.confusion.tp + $0.confusion.fn } ?? 0
         var lines = ["\(positiveClass) positive, \(negativeClass) negative; threshold \(MetricsText.decimal(threshold, digits: 2)) "
@@ -23,6 +24,7 @@ extension MetricsDocument {
         lines += ["", "Intervals: 95% Wald (clipped to [0,1]); Wilson, Wilson-CC, Clopper-Pearson, Agresti-Coull "
                   + "and Jeffreys are in metrics.csv.", "* exploratory: chosen on these same cases."]
         for comparison in comparisons { lines += ["", comparisonText(comparison)] }
+        lines += crossValidation?.summaryLines() ?? []
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -12,10 +12,13 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public var n: Int
     public var models: [ModelMetrics]
     public var comparisons: [ModelComparison]
+    /// The cross-validation's statistics (`cross_validation`) when the predictions were out of
+    /// fold; nil for a hold-out evaluation, whose metrics.json then has no such key.
+    public var crossValidation: CrossValidationSummary?
 
     public init(positiveClass: String, negativeClass: String, threshold: Double,
                 thresholdSource: String, n: Int, models: [ModelMetrics],
-                comparisons: [ModelComparison]) {
+                comparisons: [ModelComparison], crossValidation: CrossValidationSummary? = nil) {
         self.positiveClass = positiveClass
         self.negativeClass = negativeClass
         self.threshold = threshold
@@ -23,11 +26,13 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         self.n = n
         self.models = models
         self.comparisons = comparisons
+        self.crossValidation = crossValidation
     }
 
     enum CodingKeys: String, CodingKey {
         case positiveClass = "positive_class", negativeClass = "negative_class"
         case threshold, thresholdSource = "threshold_source", n, models, comparisons
+        case crossValidation = "cross_validation"
     }
 }
 

@@ -3,8 +3,10 @@ import EUSSupport
 
 /// Every model's P(positive) for every case, read from a predictions CSV (docs/formats.md):
 /// `case_id,label,<model>...`. Model columns are all columns except `case_id`, `label`, `path`,
-/// `mask_path`, `patient_id`, `partition` and names ending in `_call`, `_correct`,
-/// `_cam_energy` or `_cam_hit`, so `evaluate`'s output and any other trainer's CSV both work.
+/// `mask_path`, `patient_id`, `partition`, `fold`, `repeat` and names ending in `_call`,
+/// `_correct`, `_cam_energy` or `_cam_hit`, so `evaluate`'s output and any other trainer's CSV
+/// both work. A `fold` column (and optionally `repeat`) marks out-of-fold predictions of a
+/// cross-validation: see `FoldColumns` (PredictionTable+Folds.swift) for what they must hold.
 ///
 /// Reading validates everything metrics need and stops at the first problem with a
 /// `UserError` naming the file, the spreadsheet line (header = line 1) and the column:
@@ -30,8 +32,12 @@ public struct PredictionTable: Sendable, Equatable {
     /// The class name of each case, as written in the CSV.
     public var labels: [String]
     public var models: [Model]
+    /// The repeat and fold of every row when the table holds out-of-fold predictions (a `fold`
+    /// column); nil for a hold-out evaluation.
+    public var foldColumns: FoldColumns?
 
-    public static let nonModelColumns: Set<String> = ["case_id", "label", "path", "mask_path", "patient_id", "partition"]
+    public static let nonModelColumns: Set<String> = ["case_id", "label", "path", "mask_path", "patient_id", "partition",
+                                                      "fold", "repeat"]
     public static let nonModelSuffixes = ["_call", "_correct", "_cam_energy", "_cam_hit"]
 
     /// True when `column` of a predictions CSV holds a model's P(positive).
@@ -78,20 +84,25 @@ public struct PredictionTable: Sendable, Equatable {
                                                 line: CSVTable.lineNumber(ofRow: index), column: csv.header[column])
             })
         }
-        try self.init(source: source, caseIDs: caseIDs, labels: labels, models: models)
+        try self.init(source: source, caseIDs: caseIDs, labels: labels, models: models,
+                      foldColumns: PredictionTable.readFoldColumns(csv))
     }
 
     /// A table built in code (the pipeline's predictions), validated like a CSV: unique case
-    /// ids, exactly two classes, scores in [0, 1], one score per case for every model.
-    public init(source: String, caseIDs: [String], labels: [String], models: [Model]) throws {
+    /// ids, exactly two classes, scores in [0, 1], one score per case for every model; with
+    /// `foldColumns`, case ids are unique within each repeat and the folds are checked as
+    /// `FoldColumns` describes.
+    public init(source: String, caseIDs: [String], labels: [String], models: [Model],
+                foldColumns: FoldColumns? = nil) throws {
         precondition(caseIDs.count == labels.count, "case ids and labels differ in length")
         for model in models {
             precondition(model.scores.count == caseIDs.count, "model \(model.name) has \(model.scores.count) scores for \(caseIDs.count) cases")
         }
         guard !models.isEmpty else { throw UserError("\(source): no model columns") }
         try PredictionTable.checkClasses(labels, source: source)
+        try foldColumns?.check(caseIDs: caseIDs, labels: labels, source: source)
         var seen: [String: Int] = [:]
-        for (index, id) in caseIDs.enumerated() {
+        for (index, id) in caseIDs.enumerated() where foldColumns == nil {
             if let first = seen[id] {
                 throw UserError("\(source) line \(CSVTable.lineNumber(ofRow: index)), column case_id: duplicate case id '\(id)' (first on line \(first))")
             }
@@ -106,6 +117,7 @@ public struct PredictionTable: Sendable, Equatable {
         self.caseIDs = caseIDs
         self.labels = labels
         self.models = models
+        self.foldColumns = foldColumns
     }
 
     /// Exactly two classes: names the line where a third appears, or the single class present.

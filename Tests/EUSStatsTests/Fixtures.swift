@@ -3,9 +3,9 @@ import XCTest
 
 /// The reference values in Fixtures/ (see Fixtures/SOURCE.md).
 enum Fixtures {
-    static func data(_ name: String) throws -> Data {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"),
-                                "missing fixture \(name).json")
+    static func data(_ name: String, extension ext: String = "json") throws -> Data {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures"),
+                                "missing fixture \(name).\(ext)")
         return try Data(contentsOf: url)
     }
 
