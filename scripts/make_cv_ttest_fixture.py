@@ -2,8 +2,9 @@
 
 The test statistic comes from scikit-learn's example "Statistical comparison of models using
 grid search" (examples/model_selection/plot_grid_search_stats.py): its functions
-`corrected_std` and `compute_corrected_ttest` are copied below unchanged, so the fixture is
-that code's output, not a re-derivation. Around them, this script adds only what the example
+`corrected_std` and `compute_corrected_ttest` are written out below from the example's
+formula, with the example's names, so the fixture is that computation in NumPy and SciPy,
+independent of the Swift code. Around them, this script adds only what the example
 leaves to its reader:
   - p, the two-sided p-value: twice the example's one-tailed `t.sf(|t|, df)`;
   - ci, the 95% interval of the mean difference: mean ± t.ppf(0.975, df) · corrected_std,
@@ -24,63 +25,21 @@ import sklearn
 from scipy.stats import t
 
 
-# ---- Begin: copied verbatim from scikit-learn, examples/model_selection/plot_grid_search_stats.py
-# ---- (the example's current text, with the factor 1/kr + n_test/n_train; an older text had 1/n
-# ---- with n = n_train + n_test). The fixture was made with scikit-learn 1.9.1 installed (see
-# ---- Tests/EUSStatsTests/Fixtures/SOURCE.md). Authors: The scikit-learn developers.
-# ---- SPDX-License-Identifier: BSD-3-Clause.
+# The two functions of scikit-learn's example, written out here from its formula (the
+# example's current text, with the factor 1/kr + n_test/n_train after Bouckaert & Frank 2004;
+# an older text had 1/n with n = n_train + n_test): the sample variance of the per-fold
+# differences (ddof = 1), scaled by 1/kr + n_test/n_train, and t = mean / corrected SD with the
+# example's right-tailed p = t.sf(|t|, df).
 def corrected_std(differences, n_train, n_test):
-    """Corrects standard deviation using Nadeau and Bengio's approach.
-
-    Parameters
-    ----------
-    differences : ndarray of shape (n_samples,)
-        Vector containing the differences in the score metrics of two models.
-    n_train : int
-        Number of samples in the training set.
-    n_test : int
-        Number of samples in the testing set.
-
-    Returns
-    -------
-    corrected_std : float
-        Variance-corrected standard deviation of the set of differences.
-    """
-    # kr = k times r, r times repeated k-fold crossvalidation,
-    # kr equals the number of times the model was evaluated
+    """Nadeau and Bengio's corrected standard deviation of the per-fold differences."""
     kr = len(differences)
-    corrected_var = np.var(differences, ddof=1) * (1 / kr + n_test / n_train)
-    corrected_std = np.sqrt(corrected_var)
-    return corrected_std
+    return np.sqrt(np.var(differences, ddof=1) * (1 / kr + n_test / n_train))
 
 
 def compute_corrected_ttest(differences, df, n_train, n_test):
-    """Computes right-tailed paired t-test with corrected variance.
-
-    Parameters
-    ----------
-    differences : array-like of shape (n_samples,)
-        Vector containing the differences in the score metrics of two models.
-    df : int
-        Degrees of freedom.
-    n_train : int
-        Number of samples in the training set.
-    n_test : int
-        Number of samples in the testing set.
-
-    Returns
-    -------
-    t_stat : float
-        Variance-corrected t-statistic.
-    p_val : float
-        Variance-corrected p-value.
-    """
-    mean = np.mean(differences)
-    std = corrected_std(differences, n_train, n_test)
-    t_stat = mean / std
-    p_val = t.sf(np.abs(t_stat), df)  # right-tailed t-test
-    return t_stat, p_val
-# ---- End of the copy from scikit-learn.
+    """The corrected t statistic and the example's one-tailed p-value."""
+    t_stat = np.mean(differences) / corrected_std(differences, n_train, n_test)
+    return t_stat, t.sf(np.abs(t_stat), df)
 
 
 def accuracies(correct, sizes):
@@ -148,7 +107,7 @@ def reference(case):
 def main():
     out = sys.argv[1]
     document = dict(
-        source="scripts/make_cv_ttest_fixture.py: corrected_std and compute_corrected_ttest copied from "
+        source="scripts/make_cv_ttest_fixture.py: corrected_std and compute_corrected_ttest as in "
                "scikit-learn examples/model_selection/plot_grid_search_stats.py; p = 2 * p_one_tail; "
                "ci = mean_difference -/+ scipy.stats.t.ppf(0.975, df) * corrected_sd",
         versions={"python": platform.python_version(), "numpy": np.__version__,

@@ -19,7 +19,7 @@ extension CrossValidationSummary {
                 let model = fold.models[index]
                 let prefix = "cv_r\(fold.repeatNumber)_f\(fold.fold)_"
                 for (name, summary) in model.proportions.ordered {
-                    var row = [model.name, prefix + name, "%", MetricsText.percentNumber(summary.value), "\(summary.x)", "\(summary.n)"]
+                    var row = [model.name, prefix + name.rawValue, "%", MetricsText.percentNumber(summary.value), "\(summary.x)", "\(summary.n)"]
                     for method in BinomialInterval.allCases {
                         row += summary.interval(method).map { [MetricsText.percentNumber($0.lower), MetricsText.percentNumber($0.upper)] }
                             ?? [MetricsText.notAvailable, MetricsText.notAvailable]
