@@ -10,10 +10,17 @@ enum Summary {
         let metrics = try JSONFile.read(MetricsDocument.self, from: report.appendingPathComponent("metrics.json"))
         let eval = try JSONFile.read(EvaluationDocument.self, from: evaluation.appendingPathComponent("eval.json"))
         var lines = ["Report: \(report.appendingPathComponent("report.html").path)  (PDF: \(report.appendingPathComponent("report.pdf").path))"]
-        lines.append(dataLine(eval.data))
-        for model in metrics.models { lines.append(modelLine(model)) }
-        for comparison in metrics.comparisons { lines.append(comparisonLine(comparison)) }
-        let steps = eval.steps.map { "\($0.name) \(Progress.clock($0.seconds))" }.joined(separator: ", ")
+        if let cv = metrics.crossValidation, let design = eval.crossValidation {
+            lines.append(foldsDataLine(eval.data, design: design))
+            for comparison in cv.comparisons { lines.append(correctedTestLine(comparison, cv)) }
+            for model in metrics.models { lines.append("pooled out-of-fold " + modelLine(model)) }
+            for comparison in metrics.comparisons { lines.append("pooled, ignoring the folds: " + comparisonLine(comparison)) }
+        } else {
+            lines.append(dataLine(eval.data))
+            for model in metrics.models { lines.append(modelLine(model)) }
+            for comparison in metrics.comparisons { lines.append(comparisonLine(comparison)) }
+        }
+        let steps = stepTotals(eval.steps).map { "\($0.name) \(Progress.clock($0.seconds))" }.joined(separator: ", ")
         lines.append("Wall time \(Progress.clock(seconds)) (\(steps)); models and work files in \(workFolder.path)")
         return lines.joined(separator: "\n")
     }
@@ -25,6 +32,33 @@ enum Summary {
         let validation = count("validation", p) + count("validation", n)
         let kind = data.synthetic ? "synthetic phantom" : "images"
         return "Data: \(total) cases (\(count("train", p) + count("validation", p)) \(p), \(count("train", n) + count("validation", n)) \(n); \(kind)); validation \(validation) (\(count("validation", p)) \(p), \(count("validation", n)) \(n))"
+    }
+
+    static func foldsDataLine(_ data: EvaluationDocument.DataSummary, design: EvaluationDocument.CrossValidationDesign) -> String {
+        var all: [String: Int] = [:]
+        for fold in design.counts.first ?? [] { for (k, v) in fold { all[k, default: 0] += v } }
+        let (p, n) = (data.positiveClass, data.negativeClass)
+        let kind = data.synthetic ? "synthetic phantom" : "images"
+        return "Data: \(all.values.reduce(0, +)) cases (\(all[p] ?? 0) \(p), \(all[n] ?? 0) \(n); \(kind)); \(design.folds)-fold cross-validation"
+            + (design.repeats > 1 ? " × \(design.repeats) repeats" : "") + ", every case predicted out of fold"
+    }
+
+    static func correctedTestLine(_ c: CrossValidationComparison, _ cv: CrossValidationSummary) -> String {
+        let parts = [("accuracy", c.correctedTTest.accuracy), ("AUC", c.correctedTTest.auc)].map { name, test in
+            "\(name) difference \(format(test.meanDifference)) [\(format(test.ci?.lower))–\(format(test.ci?.upper))], p = \(format(test.p))"
+        }
+        return "\(c.a) vs \(c.b) over \(cv.perFold.count) folds (corrected resampled t-test): " + parts.joined(separator: "; ")
+    }
+
+    /// The fold steps ("fold 2/5: train resnet34") summed by what they did, so the line stays short.
+    static func stepTotals(_ steps: [EvaluationDocument.StepTiming]) -> [EvaluationDocument.StepTiming] {
+        var totals: [EvaluationDocument.StepTiming] = []
+        for step in steps {
+            let name = step.name.range(of: ": ").map { "folds: " + step.name[$0.upperBound...] } ?? step.name
+            if let index = totals.firstIndex(where: { $0.name == name }) { totals[index].seconds += step.seconds }
+            else { totals.append(.init(name: name, seconds: step.seconds)) }
+        }
+        return totals
     }
 
     static func modelLine(_ model: ModelMetrics) -> String {

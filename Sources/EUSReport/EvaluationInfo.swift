@@ -39,6 +39,8 @@ public struct EvaluationInfo: Sendable {
     public var steps: [(name: String, seconds: Double)]
     /// Whether P(positive) is a mean over test-time views; nil when the file does not say.
     public var testTimeAugmentation: Bool?
+    /// The folds, for out-of-fold predictions.
+    public var crossValidation: EvaluationDocument.CrossValidationDesign?
 
     public init() {
         synthetic = false
@@ -76,6 +78,7 @@ public struct EvaluationInfo: Sendable {
         threshold = document.threshold
         thresholdSource = document.thresholdSource
         testTimeAugmentation = document.testTimeAugmentation
+        crossValidation = document.crossValidation
         seed = String(document.seed)
         models = document.models.map { model in
             Model(name: model.name, arch: model.arch, parameters: model.parameters, flops: model.flops,

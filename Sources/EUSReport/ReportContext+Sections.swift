@@ -1,3 +1,4 @@
+import Foundation
 import EUSRender
 import EUSStats
 
@@ -7,9 +8,10 @@ extension ReportContext {
     /// True when there is anything to show as a picture: overlays or case images.
     var hasCaseImages: Bool { input.images.hasOverlays || input.cases.contains { $0.imageURL != nil } }
 
-    /// Every section's blocks, in `ReportSection` order.
+    /// Every section's blocks, in `ReportSection` order; the cross-validation section only
+    /// when there were folds.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
-        ReportSection.allCases.map { ($0, blocks(for: $0)) }
+        ReportSection.allCases.filter { $0 != .crossValidation || crossValidation != nil }.map { ($0, blocks(for: $0)) }
     }
 
     /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
@@ -32,6 +34,7 @@ extension ReportContext {
         switch section {
         case .summary: return summaryBlocks
         case .data: return dataBlocks
+        case .crossValidation: return crossValidationBlocks
         case .metrics: return metricsBlocks
         case .figures: return figureBlocks
         case .pairedTests: return pairedBlocks
@@ -43,14 +46,22 @@ extension ReportContext {
     }
 
     var summaryBlocks: [ReportBlock] {
-        var blocks: [ReportBlock] = [.paragraph(keyFindings), .table(summaryTable)]
+        var blocks: [ReportBlock] = crossValidationFinding.map { [.paragraph($0)] } ?? []
+        blocks += [.paragraph(keyFindings), .table(summaryTable)]
         blocks += caveats.map { .callout($0, warning: false) }
         return blocks
     }
 
     var dataBlocks: [ReportBlock] {
         var blocks: [ReportBlock] = []
-        if let e = input.evaluation, !e.counts.isEmpty {
+        if let cv = crossValidation {
+            let classes = [metrics.positiveClass, metrics.negativeClass]
+            let rows = cv.perFold.map { fold in
+                [cv.repeats > 1 ? "Repeat \(fold.repeatNumber), fold \(fold.fold)" : "Fold \(fold.fold)", "\(fold.nPositive)", "\(fold.nNegative)", "\(fold.n)"]
+            }
+            blocks.append(.paragraph("Each case is one EUS image with a reference-standard label (\(classes.joined(separator: " or "))). The \(cv.n) cases were divided into \(cv.folds) folds (see Cross-validation); each fold was predicted by networks trained on the other folds, and every number in this report comes from these out-of-fold predictions."))
+            blocks.append(.table(ReportTable(caption: "Cases per fold and class", header: ["Fold"] + classes + ["Total"], rows: rows)))
+        } else if let e = input.evaluation, !e.counts.isEmpty {
             let partitions = e.counts.keys.sorted { ($0 == "train" ? 0 : 1, $0) < ($1 == "train" ? 0 : 1, $1) }
             let classes = [metrics.positiveClass, metrics.negativeClass]
             let rows = partitions.map { p in [p.capitalized] + classes.map { "\(e.counts[p]?[$0] ?? 0)" } + ["\(e.counts[p]?.values.reduce(0, +) ?? 0)"] }
@@ -59,7 +70,9 @@ extension ReportContext {
         } else {
             blocks.append(.paragraph("The input is a predictions file with \(metrics.n) cases (\(count(metrics.positiveClass)) \(metrics.positiveClass), \(count(metrics.negativeClass)) \(metrics.negativeClass)). How the cases were selected and split is not recorded in it."))
         }
-        blocks.append(.figure(name: "flow", caption: "STARD-style flow of cases: selection, split and each model's calls on the validation set against the reference standard."))
+        blocks.append(.figure(name: "flow", caption: crossValidation == nil
+            ? "STARD-style flow of cases: selection, split and each model's calls on the validation set against the reference standard."
+            : "STARD-style flow of cases: selection, the folds, and each model's out-of-fold calls against the reference standard."))
         return blocks
     }
 
@@ -93,7 +106,7 @@ extension ReportContext {
         if hasFigure("training") {
             blocks.append(.figure(name: "training", caption: "Training loss and accuracy per epoch on the training set."))
         }
-        for config in input.configs { blocks.append(.preformatted(title: "\(ModelNames.display(config.model)) configuration", text: config.json)) }
+        if !input.configs.isEmpty { blocks.append(.table(configurationTable(input.configs))) }
         if blocks.isEmpty {
             blocks.append(.callout("No training details: the input has no eval.json, training histories or configurations.", warning: false))
         }
@@ -183,5 +196,45 @@ extension ReportContext {
             lines.append(line)
         }
         return lines
+    }
+
+    /// The runs' config.json files as one table of settings, a column per network, nested
+    /// keys joined by dots ("training.epochs"); the recipe and the selection rule, printed
+    /// above in words, are left out. The files themselves are in the evaluation folder.
+    func configurationTable(_ configs: [(model: String, json: String)]) -> ReportTable {
+        let flattened = configs.map { Dictionary(ConfigurationRows.flatten($0.json), uniquingKeysWith: { a, _ in a }) }
+        var keys: [String] = []
+        for config in configs {
+            for (key, _) in ConfigurationRows.flatten(config.json) where !keys.contains(key) && !["recipe", "selection"].contains(key) {
+                keys.append(key)
+            }
+        }
+        let rows = keys.map { key in [key] + flattened.map { $0[key] ?? "–" } }
+        return ReportTable(caption: "Configuration of each run", header: ["Setting"] + configs.map { ModelNames.display($0.model) },
+                           rows: rows, textColumns: Set(0...configs.count),
+                           note: "From each run's config.json (configs/<model>.json in the evaluation folder); the recipe and the selection rule are given above in words.")
+    }
+}
+
+/// A JSON object as setting–value rows.
+enum ConfigurationRows {
+    /// Nested objects give dotted keys; arrays of plain values are joined with "; "; every
+    /// value is one line of text. Text that is not a JSON object gives one row, as it is.
+    static func flatten(_ json: String) -> [(key: String, value: String)] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
+            return [("config.json", json.trimmingCharacters(in: .whitespacesAndNewlines))]
+        }
+        var rows: [(key: String, value: String)] = []
+        func visit(_ value: Any, path: String) {
+            if let nested = value as? [String: Any], !nested.isEmpty {
+                for key in nested.keys.sorted() { visit(nested[key]!, path: path.isEmpty ? key : path + "." + key) }
+            } else if let array = value as? [Any], array.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }) {
+                rows.append((path, array.map(EvaluationInfo.text).joined(separator: "; ")))
+            } else {
+                rows.append((path, EvaluationInfo.text(value)))
+            }
+        }
+        visit(object, path: "")
+        return rows
     }
 }

@@ -53,7 +53,9 @@ public struct ReportContext {
     public var caveats: [String] {
         var lines = [
             "Threshold: a case is called \(metrics.positiveClass) when P(\(metrics.positiveClass)) ≥ \(MetricsText.decimal(metrics.threshold, digits: 2)); the threshold was \(metrics.thresholdSource). The Youden-optimal thresholds in the Diagnostic accuracy section are computed on these same cases, so they are exploratory and were not used for any call.",
-            "Design: the models were evaluated on a single stratified hold-out split (no cross-validation, no external test set). A different split could give different numbers.",
+            crossValidation.map { cv in
+                "Design: \(cv.folds)-fold cross-validation\(cv.repeats > 1 ? " repeated \(cv.repeats) times" : ""); the tables pool the out-of-fold predictions (\(cv.pooling)), and there is no external test set. The per-fold spread is in the Cross-validation section."
+            } ?? "Design: the models were evaluated on a single stratified hold-out split (no cross-validation, no external test set). A different split could give different numbers.",
             "Precision: with \(metrics.n) cases (\(count(metrics.positiveClass)) \(metrics.positiveClass), \(count(metrics.negativeClass)) \(metrics.negativeClass)) the 95% confidence intervals are wide\(widestIntervalText). Differences between the models that lie inside these intervals should not be read as real.",
         ]
         if let selection = input.evaluation?.models.compactMap(\.selection).first {
@@ -85,7 +87,7 @@ public struct ReportContext {
         var sentences = models.map { model -> String in
             let acc = model.proportions.accuracy
             let ci = model.auc.delongCI
-            return "\(display(model)) called \(acc.x) of \(acc.n) validation cases correctly (accuracy \(MetricsText.proportion(acc, method: .wilson)) with Wilson 95% CI; AUC \(MetricsText.decimal(model.auc.value, digits: 3)), DeLong 95% CI \(MetricsText.decimal(ci.lower, digits: 3))–\(MetricsText.decimal(ci.upper, digits: 3)))."
+            return "\(display(model)) called \(acc.x) of \(acc.n) \(crossValidation == nil ? "validation" : "out-of-fold") cases correctly (accuracy \(MetricsText.proportion(acc, method: .wilson)) with Wilson 95% CI; AUC \(MetricsText.decimal(model.auc.value, digits: 3)), DeLong 95% CI \(MetricsText.decimal(ci.lower, digits: 3))–\(MetricsText.decimal(ci.upper, digits: 3)))."
         }
         for comparison in metrics.comparisons {
             sentences.append(pairedSentence(comparison))

@@ -187,7 +187,10 @@ extension ReportInput {
         let energyColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_energy") }
         let hitColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_hit") }
         let maskColumn = csv.header.firstIndex(of: "mask_path")
-        return table.caseIDs.indices.map { index in
+        // Out-of-fold predictions hold every case once per repeat; the gallery and the audit
+        // show the first repeat's, so every case appears once per network.
+        let rows = table.foldColumns.map { $0.rows(inRepeat: $0.repeatNumbers[0]) } ?? Array(table.caseIDs.indices)
+        return rows.map { index in
             let row = csv.rows[index]
             let imageURL = pathColumn.flatMap { resolve(row[$0], base: base, dataRoot: dataRoot) }
             var item = ReportCase(id: table.caseIDs[index], label: table.labels[index],

@@ -3,6 +3,8 @@
 public enum ReportSection: String, CaseIterable, Sendable {
     case summary
     case data
+    /// Only when the predictions are out-of-fold ones (`run --folds`, or a CSV with a fold column).
+    case crossValidation = "cross-validation"
     case metrics
     case figures
     case pairedTests = "paired-tests"
@@ -18,6 +20,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         switch self {
         case .summary: return "Summary"
         case .data: return "Data and flow"
+        case .crossValidation: return "Cross-validation"
         case .metrics: return "Diagnostic accuracy"
         case .figures: return "Figures"
         case .pairedTests: return "Paired comparison"

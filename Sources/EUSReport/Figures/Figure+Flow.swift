@@ -14,6 +14,10 @@ public struct FlowCounts: Sendable {
     public var evaluated: [String: Int]
     /// Per model: its name and its 2×2 table on the evaluated cases.
     public var models: [(name: String, confusion: ConfusionCounts)]
+    /// Cases per class in each fold of the first repeat, for out-of-fold predictions.
+    public var folds: [[String: Int]]?
+    /// How the folds were made, and how many repeats.
+    public var foldDescription: String?
 
     public init(input: ReportInput) {
         positiveClass = input.metrics.positiveClass
@@ -25,6 +29,12 @@ public struct FlowCounts: Sendable {
             .compactMap { $0 }.joined(separator: ", ")
         evaluated = Dictionary(grouping: input.cases, by: \.label).mapValues(\.count)
         models = input.metrics.models.map { ($0.name, $0.confusion) }
+        if let cv = input.metrics.crossValidation {
+            let (p, n) = (positiveClass, negativeClass)
+            folds = cv.perFold.filter { $0.repeatNumber == cv.perFold.first?.repeatNumber }.map { [p: $0.nPositive, n: $0.nNegative] }
+            foldDescription = (input.evaluation?.crossValidation?.method ?? "stratified \(cv.folds)-fold")
+                + (cv.repeats > 1 ? "; first of \(cv.repeats) repeats shown" : "")
+        }
     }
 }
 
@@ -93,6 +103,7 @@ private struct FlowDiagram {
         var y = FigureStyle.margin
         let mainX = w * 0.40
         let validationX = w * 0.62
+        if let folds = counts.folds { return drawFolds(folds, top: y) }
         let training = counts.partitions["train"] ?? counts.partitions["training"]
         let validation = counts.partitions["validation"] ?? counts.partitions["val"]
         if let training, let validation {
@@ -125,6 +136,43 @@ private struct FlowDiagram {
             y = max(top.maxY, note.maxY) + gap
             return drawModels(from: Point(x: w * 0.38, y: top.maxY), top: y, centerX: w * 0.38)
         }
+    }
+
+    /// Cases → exclusions → k folds, side by side → out-of-fold predictions → each model's calls.
+    func drawFolds(_ folds: [[String: Int]], top start: Double) -> Double {
+        let w = size.width
+        var y = start
+        let mainX = w * 0.40
+        var all: [String: Int] = [:]
+        for fold in folds { for (k, v) in fold { all[k, default: 0] += v } }
+        let top = box("Cases with one EUS image each", "n = \(total(all) + (counts.excluded ?? 0)) before exclusions", centerX: mainX, top: y, width: w * 0.36)
+        if let excluded = counts.excluded {
+            let side = box("Excluded", "n = \(excluded) (unreadable or non-image files)", centerX: w * 0.84, top: y, width: w * 0.26)
+            arrow(from: Point(x: top.maxX, y: top.midY), to: Point(x: side.minX, y: top.midY))
+        }
+        y = top.maxY + gap
+        let split = box("\(folds.count) folds", "n = \(total(all)) (\(classes(all)))\n\(counts.foldDescription ?? "")", centerX: mainX, top: y, width: w * 0.44)
+        arrow(from: Point(x: mainX, y: top.maxY), to: Point(x: mainX, y: split.minY))
+        y = split.maxY + gap
+        let usable = w - 2 * FigureStyle.margin
+        let width = min(w * 0.22, usable / Double(folds.count) - 6)
+        let span = (width + 6) * Double(folds.count) - 6
+        var x = (w - span) / 2 + width / 2
+        var bottom = y
+        var centres: [Double] = []
+        for (index, fold) in folds.enumerated() {
+            let rect = box("Fold \(index + 1)", "n = \(total(fold))\n\(counts.positiveClass) \(fold[counts.positiveClass] ?? 0), \(counts.negativeClass) \(fold[counts.negativeClass] ?? 0)",
+                           centerX: x, top: y, width: width)
+            elbow(from: Point(x: mainX, y: split.maxY), to: Point(x: x, y: rect.minY))
+            bottom = max(bottom, rect.maxY)
+            centres.append(x)
+            x += width + 6
+        }
+        y = bottom + gap
+        let pooled = box("Out-of-fold predictions", "each fold predicted by networks trained on the other \(folds.count - 1) folds\nn = \(total(all)) (\(classes(all)))",
+                         centerX: mainX, top: y, width: w * 0.50)
+        for centre in centres { elbow(from: Point(x: centre, y: bottom), to: Point(x: mainX, y: pooled.minY)) }
+        return drawModels(from: Point(x: mainX, y: pooled.maxY), top: pooled.maxY + gap, centerX: mainX)
     }
 
     /// One box per model under the validation set: how many it called positive and negative,
