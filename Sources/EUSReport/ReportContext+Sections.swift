@@ -11,7 +11,7 @@ extension ReportContext {
     /// Every section's blocks, in `ReportSection` order; the cross-validation section only
     /// when there were folds.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
-        ReportSection.allCases.filter { $0 != .crossValidation || crossValidation != nil }.map { ($0, blocks(for: $0)) }
+        ReportSection.shown(crossValidated: crossValidation != nil).map { ($0, blocks(for: $0)) }
     }
 
     /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.

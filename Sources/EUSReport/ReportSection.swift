@@ -13,6 +13,12 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case audit
     case reproducibility
 
+    /// The sections a report shows: all of them, but cross-validation only for out-of-fold
+    /// predictions.
+    public static func shown(crossValidated: Bool) -> [ReportSection] {
+        allCases.filter { $0 != .crossValidation || crossValidated }
+    }
+
     /// The HTML anchor.
     public var id: String { rawValue }
 

@@ -48,7 +48,7 @@ public enum ReportWriter {
             try AtomicOutput.write(html, to: staging.appendingPathComponent("report.html"))
             progress.finish(detail: destination.path)
             return Result(folder: destination, figures: figures.map(\.name), pdfPages: PDFInfo.pageCount(of: pdf),
-                          sections: ReportSection.allCases)
+                          sections: context.sections.map(\.section))
         }
     }
 

@@ -13,9 +13,10 @@ final class ReportFromCSVTests: XCTestCase {
     /// The sections in order, with the anchors and titles the HTML and the PDF show.
     func testSectionsInOrder() {
         XCTAssertEqual(ReportSection.allCases.map(\.id),
-                       ["summary", "data", "metrics", "figures", "paired-tests", "training", "gradcam", "audit", "reproducibility"])
+                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "training", "gradcam", "audit",
+                        "reproducibility"])
         XCTAssertEqual(ReportSection.allCases.map(\.title),
-                       ["Summary", "Data and flow", "Diagnostic accuracy", "Figures", "Paired comparison", "Training",
+                       ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison", "Training",
                         "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility"])
     }
 
@@ -34,11 +35,11 @@ final class ReportFromCSVTests: XCTestCase {
         try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "roc"])
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
-        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.allCases.count)
+        XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.shown(crossValidated: false).count)
         XCTAssertEqual(result.pdfPages, PDFInfo.pageCount(of: pdf))
 
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
-        for section in ReportSection.allCases {
+        for section in ReportSection.shown(crossValidated: false) {
             XCTAssertTrue(html.contains("id=\"\(section.id)\""), "HTML lacks section \(section.id)")
             XCTAssertTrue(html.contains("href=\"#\(section.id)\""), "table of contents lacks \(section.id)")
         }
@@ -88,5 +89,31 @@ final class ReportFromCSVTests: XCTestCase {
         XCTAssertThrowsError(try ReportInput.load(empty)) { error in
             XCTAssertTrue("\(error)".contains("no predictions.csv"), "\(error)")
         }
+    }
+
+    /// A predictions CSV with a fold column gives the same cross-validation section as
+    /// `run --folds`: the per-fold figure and tables, and the corrected t-tests.
+    func testPredictionsWithAFoldColumnGiveTheCrossValidationSection() throws {
+        let root = ReportFixture.temporaryFolder("folds")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = try CSVTable(contentsOf: ReportFixture.predictionsCSV)
+        var writer = CSVWriter(header: source.header + ["fold"])
+        for (index, row) in source.rows.enumerated() { writer.append(row + [String(index % 3 + 1)]) }
+        let csv = root.appendingPathComponent("oof.csv")
+        try AtomicOutput.write(writer.text, to: csv)
+        let input = try ReportInput.load(csv, options: ReportFixture.options)
+        let cv = try XCTUnwrap(input.metrics.crossValidation)
+        XCTAssertEqual(cv.folds, 3)
+        XCTAssertEqual(input.cases.count, source.rows.count, "every case once")
+        let out = root.appendingPathComponent("report")
+        let result = try ReportWriter.write(input, to: out, templates: .embedded)
+        XCTAssertEqual(result.sections, ReportSection.shown(crossValidated: true))
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "folds", "forest", "roc"])
+        let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
+        for words in ["id=\"cross-validation\"", "corrected resampled t-test", "Per fold: accuracy", "Across the 3 folds"] {
+            XCTAssertTrue(html.contains(words), "HTML lacks \(words)")
+        }
+        let pdf = String(decoding: try Data(contentsOf: out.appendingPathComponent("report.pdf")), as: UTF8.self)
+        XCTAssertTrue(pdf.contains("/Title (3. Cross-validation)"))
     }
 }
