@@ -130,8 +130,8 @@ extension ReportContext {
         }
         if let tta = evaluation.testTimeAugmentation {
             blocks.append(.paragraph(tta
-                ? "Test-time augmentation: each validation probability is the mean over the image's symmetric views (a radial scan at 0°, 90°, 180° and 270°, each also mirrored; a sector as it is and mirrored). The Grad-CAM maps are those of the plain image."
-                : "No test-time augmentation: each validation probability comes from the plain image."))
+                ? "Test-time augmentation: each evaluated probability is the mean over the image's symmetric views (a radial scan at 0°, 90°, 180° and 270°, each also mirrored; a sector as it is and mirrored). The Grad-CAM maps are those of the plain image."
+                : "No test-time augmentation: each evaluated probability comes from the plain image."))
         }
         return blocks
     }
@@ -142,7 +142,7 @@ extension ReportContext {
         }
         let cam = Dictionary(input.evaluation?.cam ?? [], uniquingKeysWith: { a, _ in a })
         let method = [cam["method"], cam["layer"].map { "at \($0)" }, cam["target"].map { "target \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        var blocks: [ReportBlock] = [.paragraph("Every validation case: the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Under each overlay: the model's P(\(metrics.positiveClass)) → its call; ✓/✗ say whether the call was right.")]
+        var blocks: [ReportBlock] = [.paragraph("Every \(crossValidation == nil ? "validation case" : "case, out of fold (each map is from the networks that did not train on the case's fold)"): the image, then each model's Grad-CAM overlay (\(method.isEmpty ? "Grad-CAM" : method)). Warm colours mark the regions that raised the model's score. Under each overlay: the model's P(\(metrics.positiveClass)) → its call; ✓/✗ say whether the call was right.")]
         if let note = camLayerNote { blocks.append(.paragraph(note)) }
         if let table = localisationTable { blocks.append(.table(table)) }
         return blocks + [.cases(input.cases, audit: false), .caseTable]

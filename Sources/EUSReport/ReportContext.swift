@@ -27,7 +27,7 @@ public struct ReportContext {
     }
 
     public var subtitle: String {
-        "\(metrics.positiveClass) (positive class) vs \(metrics.negativeClass) · \(metrics.n) validation cases"
+        "\(metrics.positiveClass) (positive class) vs \(metrics.negativeClass) · \(metrics.n) \(crossValidation.map { "cases, \($0.folds)-fold cross-validated" } ?? "validation cases")"
     }
 
     public var generatedText: String {

@@ -85,10 +85,11 @@ extension Figure {
         let cellHeight = CasePanel(item: input.cases[0], input: input).height(width: cellWidth) + 6
         let rows = (ordered.count + columns - 1) / columns
         let heightPoints = Double(rows) * cellHeight + 2 * FigureStyle.margin + 12
+        let kind = input.metrics.crossValidation == nil ? "validation" : "out-of-fold"
         return Figure(name: "gradcam_gallery", width: .double, heightMillimetres: Units.millimetres(points: heightPoints)) { canvas, size in
             let cases = ordered.count < input.cases.count
-                ? "\(ordered.count) of \(input.cases.count) validation cases (misclassified first; the report shows every case)."
-                : "All \(input.cases.count) validation cases, misclassified first."
+                ? "\(ordered.count) of \(input.cases.count) \(kind) cases (misclassified first; the report shows every case)."
+                : "All \(input.cases.count) \(kind) cases, misclassified first."
             let note = cases + " Under each overlay: P(\(input.metrics.positiveClass)) → the model's call, ✓ right, ✗ wrong."
             canvas.text(note, at: Point(x: FigureStyle.margin, y: FigureStyle.margin), font: FigureStyle.annotationFont, color: Ink.secondary, baseline: .top)
             for (index, item) in ordered.enumerated() {
