@@ -135,6 +135,15 @@ static void jpeg_quiet(j_common_ptr cinfo, int level) {
     if (level < 0) cinfo->err->num_warnings++;
 }
 
+// libjpeg's error manager, with errors routed to jpeg_fail's longjmp and warnings silenced.
+static struct jpeg_error_mgr *jpeg_failure_manager(jpeg_failure *failure) {
+    memset(failure, 0, sizeof *failure);
+    struct jpeg_error_mgr *manager = jpeg_std_error(&failure->base);
+    failure->base.error_exit = jpeg_fail;
+    failure->base.emit_message = jpeg_quiet;
+    return manager;
+}
+
 int cimageio_decode_jpeg(const uint8_t *data, size_t size, cimageio_image *image,
                          char *error, size_t error_size) {
     memset(image, 0, sizeof *image);
@@ -144,10 +153,7 @@ int cimageio_decode_jpeg(const uint8_t *data, size_t size, cimageio_image *image
     }
     struct jpeg_decompress_struct cinfo;
     jpeg_failure failure;
-    memset(&failure, 0, sizeof failure);
-    cinfo.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = jpeg_fail;
-    failure.base.emit_message = jpeg_quiet;
+    cinfo.err = jpeg_failure_manager(&failure);
     uint16_t *volatile samples = NULL;
     uint8_t *volatile row = NULL;
     if (setjmp(failure.jump)) {
@@ -221,10 +227,7 @@ int cimageio_encode_jpeg(const uint8_t *pixels, int width, int height, int chann
     }
     struct jpeg_compress_struct cinfo;
     jpeg_failure failure;
-    memset(&failure, 0, sizeof failure);
-    cinfo.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = jpeg_fail;
-    failure.base.emit_message = jpeg_quiet;
+    cinfo.err = jpeg_failure_manager(&failure);
     // libjpeg's memory destination allocates and grows this buffer; it is ours to free, also
     // after a longjmp (its address is taken, so it lives in memory, not in a register).
     unsigned char *buffer = NULL;

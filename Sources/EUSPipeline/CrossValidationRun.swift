@@ -97,13 +97,7 @@ enum CrossValidationRun {
             let runFolder = folder.appendingPathComponent("runs").appendingPathComponent(arch.rawValue)
             models.append(.init(name: arch.rawValue, folder: runFolder))
             try runner.step("\(label): train \(arch.rawValue)") {
-                var training = TrainingJob(
-                    data: job.data, split: splitURL, splitSettings: job.splitSettings, arch: arch,
-                    settings: job.training, out: runFolder, initWeights: nil,
-                    resume: job.resume && FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("checkpoint.json").path),
-                    positiveClass: job.positiveClass)
-                training.label = label
-                _ = try Trainer.train(training)
+                try Pipeline.train(job, arch: arch, split: splitURL, into: runFolder, label: label)
             }
         }
         try runner.step(names.last!) {

@@ -94,12 +94,7 @@ public enum Pipeline {
             let runFolder = work.appendingPathComponent("runs").appendingPathComponent(arch.rawValue)
             models.append(.init(name: arch.rawValue, folder: runFolder))
             try runner.step("train \(arch.rawValue)") {
-                let training = TrainingJob(
-                    data: job.data, split: splitURL, splitSettings: job.splitSettings, arch: arch,
-                    settings: job.training, out: runFolder, initWeights: nil,
-                    resume: job.resume && FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("checkpoint.json").path),
-                    positiveClass: job.positiveClass)
-                _ = try Trainer.train(training)
+                try train(job, arch: arch, split: splitURL, into: runFolder, label: nil)
             }
         }
         let evalFolder = work.appendingPathComponent("eval")
@@ -117,6 +112,18 @@ public enum Pipeline {
         let summary = try Summary.lines(report: job.out, evaluation: evalFolder, seconds: Date().timeIntervalSince(start),
                                         workFolder: work)
         return PipelineOutcome(reportFolder: job.out, workFolder: work, summary: summary)
+    }
+
+    /// Trains `arch` on the `train` partition of `split` into `runFolder`, resuming from its
+    /// checkpoint when the job resumes and one exists.
+    static func train(_ job: PipelineJob, arch: Architecture, split: URL, into runFolder: URL, label: String?) throws {
+        var training = TrainingJob(
+            data: job.data, split: split, splitSettings: job.splitSettings, arch: arch,
+            settings: job.training, out: runFolder, initWeights: nil,
+            resume: job.resume && FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("checkpoint.json").path),
+            positiveClass: job.positiveClass)
+        training.label = label
+        _ = try Trainer.train(training)
     }
 
     /// Fails early, before any work, when the report's destination cannot be written: its
