@@ -165,7 +165,7 @@ struct SplitOptions: ParsableArguments {
 
 /// `--folds K [--repeats R]`: k-fold cross-validation instead of the single hold-out.
 struct FoldOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Cross-validate over K stratified folds (grouped by patient_id where given) instead of the single hold-out; every case is then predicted once per repeat, by networks that did not see it.", valueName: "K"))
+    @Option(help: ArgumentHelp("K stratified folds (grouped by patient_id where given) instead of the single hold-out; run and demo then predict every case once per repeat, by networks that did not train on its fold.", valueName: "K"))
     var folds: Int?
 
     @Option(help: ArgumentHelp("With --folds: draw the K folds anew R times (repeated k-fold).", valueName: "R"))

@@ -7,7 +7,7 @@ import Foundation
 struct SplitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "split",
-        abstract: "Split a dataset into training and validation cases (stratified hold-out), written as split.csv.",
+        abstract: "Split a dataset into training and validation cases (stratified hold-out, split.csv) or into k folds (folds.csv).",
         discussion: """
         DATA is a folder with one sub-folder per class (GIST/, LM/; masks/ is not
         a class) or a CSV manifest case_id,path,label[,mask_path][,patient_id]
