@@ -124,11 +124,15 @@ extension Folds {
             guard byRepeat[r, default: [:]][id] == nil else { throw UserError("\(place): case '\(id)' appears twice in repeat \(r)") }
             byRepeat[r, default: [:]][id] = f - 1
         }
+        guard !table.rows.isEmpty else { throw UserError("\(url.path): no rows after the header") }
         let repeats = byRepeat.keys.sorted()
-        guard !repeats.isEmpty, repeats == Array(1...repeats.count) else {
+        guard repeats == Array(1...repeats.count) else {
             throw UserError("\(url.path), column repeat: repeats must be numbered 1, 2, ... (found \(repeats.map(String.init).joined(separator: ", ")))")
         }
         let k = byRepeat.values.flatMap(\.values).max()! + 1
+        guard k <= dataset.cases.count else {
+            throw UserError("\(url.path), column fold: fold \(k) but only \(dataset.cases.count) cases; folds must be numbered 1...k, each holding cases")
+        }
         for r in repeats {
             let assignment = byRepeat[r]!
             let missing = dataset.cases.filter { assignment[$0.id] == nil }.map(\.id)
@@ -137,11 +141,15 @@ extension Folds {
                 throw UserError("\(url.path): \(missing.count) case(s) of the dataset have no fold in repeat \(r) (\(shown))")
             }
             let used = Set(assignment.values)
-            guard k >= 2, used == Set(0..<k) else {
+            guard k >= 2, used.count == k else {
                 throw UserError("\(url.path), column fold: repeat \(r) uses folds \(used.sorted().map { String($0 + 1) }.joined(separator: ", ")); folds must be numbered 1...k with k ≥ 2, each holding cases")
             }
         }
-        return Folds(count: k, repeats: repeats.count, assignments: repeats.map { byRepeat[$0]! })
+        let folds = Folds(count: k, repeats: repeats.count, assignments: repeats.map { byRepeat[$0]! })
+        for r in repeats.indices {
+            try Split.checkPatientsTogether(dataset, source: url.path) { folds.assignments[r][$0].map { "fold \($0 + 1) of repeat \(r + 1)" } }
+        }
+        return folds
     }
 
     private static func number(_ row: [String], _ column: Int?, name: String, place: String) throws -> Int? {

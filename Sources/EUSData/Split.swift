@@ -107,6 +107,7 @@ extension Split {
             let shown = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", ..." : "")
             throw UserError("\(url.path): \(missing.count) case(s) of the dataset are missing from the split (\(shown))")
         }
+        try checkPatientsTogether(dataset, source: url.path) { partitions[$0].map { "the \($0.rawValue) partition" } }
         return Split(partitions: partitions)
     }
 
@@ -122,6 +123,19 @@ extension Split {
             throw UserError("\(place): case '\(id)' has label '\(label)' here but '\(item.label)' in the dataset")
         }
         return id
+    }
+
+    /// A given split or folds file must keep each patient's images together: `place(caseID)`
+    /// names where the file puts a case.
+    static func checkPatientsTogether(_ dataset: Dataset, source: String, place: (String) -> String?) throws {
+        var first: [String: (id: String, place: String)] = [:]
+        for c in dataset.cases {
+            guard let patient = c.patientID, let here = place(c.id) else { continue }
+            if let seen = first[patient], seen.place != here {
+                throw UserError("\(source): patient '\(patient)' has case '\(seen.id)' in \(seen.place) but '\(c.id)' in \(here); a patient's images must stay together")
+            }
+            if first[patient] == nil { first[patient] = (c.id, here) }
+        }
     }
 
     /// One line per partition, e.g. "train: 113 (GIST 55, LM 58)".

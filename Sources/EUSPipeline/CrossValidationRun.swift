@@ -117,6 +117,9 @@ enum CrossValidationRun {
         let dataset = try Dataset.load(data, positive: positiveClass)
         let folds = try given.map { try Folds.read($0, for: dataset) }
             ?? Folds.stratified(dataset, folds: settings.count, repeats: settings.repeats, seed: settings.seed)
+        if let given, (folds.count, folds.repeats) != (settings.count, settings.repeats) {
+            throw UserError("\(given.path): holds \(folds.count) folds × \(folds.repeats) repeat(s), but --folds \(settings.count) --repeats \(settings.repeats) was asked for")
+        }
         try DataSteps.checkDecodable(dataset)
         try folds.write(to: url, for: dataset)
         log("folds: " + folds.summary(for: dataset).replacingOccurrences(of: "\n", with: "; "))

@@ -66,7 +66,7 @@ public enum Demo {
         if let cases = job.cases {
             let least = max(20, 2 * (job.folds?.count ?? 0))
             guard cases >= least else {
-                throw UserError("--cases must be at least \(least) (the evaluation needs 2 validation cases of each class\(job.folds == nil ? "" : ", and every fold one"))), got \(cases)")
+                throw UserError("--cases must be at least \(least) (the evaluation needs 2 validation cases of each class\(job.folds == nil ? "" : ", and every fold one")), got \(cases)")
             }
             gist = (cases + 1) / 2
             lm = cases / 2

@@ -75,6 +75,7 @@ public enum Evaluator {
         guard !cases.isEmpty else { throw UserError("\(job.split.path): no validation cases") }
         let runs = try job.models.map { try LoadedRun(model: $0, dataset: dataset) }
         try Pipeline.checkWritable(job.out)
+        try AtomicOutput.checkSeparate(output: job.out, from: [job.data, job.split] + job.models.map(\.folder))
         Interruption.watch(job.out.deletingLastPathComponent(), recursive: false)
 
         let digests = try DataSteps.imageDigests(dataset)

@@ -1,5 +1,6 @@
 import Foundation
 import Dispatch
+import EUSSupport
 
 /// What Ctrl-C (SIGINT) or SIGTERM does: remove this process's half-built outputs, put back any
 /// previous output that was being replaced, print one line and exit with status 130.
@@ -46,7 +47,9 @@ public enum Interruption {
     private static func interrupted(by signalNumber: Int32) {
         cleanUp()
         let name = signalNumber == SIGINT ? "interrupted (Ctrl-C)" : "terminated"
-        FileHandle.standardError.write(Data("\nerror: \(name); previous outputs are left as they were\n".utf8))
+        // A progress line may be half drawn; end it first, but print no blank line when quiet.
+        let lead = EUSSupport.Progress.enabled ? "\n" : ""
+        FileHandle.standardError.write(Data("\(lead)error: \(name); previous outputs are left as they were\n".utf8))
         _exit(130)
     }
 

@@ -67,6 +67,9 @@ public enum Pipeline {
     /// Runs every step of `job` in its work folder, then writes the report to `job.out`.
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
+        let inputs = [job.data] + (job.split.map { [$0] } ?? [])
+        try AtomicOutput.checkSeparate(output: job.out, from: inputs)
+        try AtomicOutput.checkSeparate(output: job.workFolder, from: inputs)
         try OutputLock.acquire(job.out)
         let runner = try StepRunner(workFolder: job.workFolder, fingerprint: job.fingerprint, resume: job.resume)
         do {

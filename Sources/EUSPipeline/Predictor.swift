@@ -75,6 +75,7 @@ public enum Predictor {
         // Every image and mask decodes, and every mask has its image's size, before any output.
         try dataset.checkImages(cases)
         try Pipeline.checkWritable(job.out, isFile: true)
+        try AtomicOutput.checkSeparate(output: job.out, from: [job.data, job.weights] + (job.split.map { [$0] } ?? []))
         if let camDirectory = job.camDirectory { try Pipeline.checkWritable(camDirectory) }
         let network = try Network(weights: job.weights, arch: job.arch)
         let predictions: [CasePrediction]

@@ -34,7 +34,12 @@ public final class StepRunner {
         } else if resume {
             throw UserError("\(workFolder.path): nothing to resume (no state.json); rerun without --resume")
         } else {
-            if fm.fileExists(atPath: workFolder.path) {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: workFolder.path, isDirectory: &isDirectory) {
+                let contents = (try? fm.contentsOfDirectory(atPath: workFolder.path)) ?? []
+                guard isDirectory.boolValue, contents.isEmpty || contents.contains("state.json") else {
+                    throw UserError("\(workFolder.path): exists but is not a work folder of eus-report (no state.json); move it away or choose another --out")
+                }
                 do { try fm.removeItem(at: workFolder) } catch {
                     throw UserError("\(workFolder.path): cannot clear the previous work folder (\(error.localizedDescription))")
                 }

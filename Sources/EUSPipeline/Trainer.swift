@@ -100,6 +100,7 @@ public enum Trainer {
             ?? job.splitSettings.split(of: dataset)
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: job.split?.path ?? "the split")
         try Pipeline.checkWritable(job.out)
+        try AtomicOutput.checkSeparate(output: job.out, from: [job.data] + (job.split.map { [$0] } ?? []) + (job.initWeights.map { [$0] } ?? []))
         try dataset.checkImages()
         return (dataset, split)
     }

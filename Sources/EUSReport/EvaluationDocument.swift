@@ -1,3 +1,4 @@
+import EUSSupport
 import Foundation
 
 /// The shape of `eval.json` in an evaluation folder (docs/formats.md): what was evaluated, on
@@ -43,6 +44,41 @@ public struct EvaluationDocument: Codable, Equatable, Sendable {
         case data, split, models, cam, threshold, thresholdSource = "threshold_source", seed, software, machine, steps
         case testTimeAugmentation = "test_time_augmentation"
         case crossValidation = "cross_validation"
+    }
+
+    /// Checks what decoding cannot: every count, size and time in range, the threshold a
+    /// probability, the folds consistent. `source` (the file) and the key lead each message.
+    public func validate(source: String) throws {
+        func check(_ ok: Bool, _ key: String, _ what: String) throws {
+            if !ok { throw UserError("\(source): \(key) \(what)") }
+        }
+        let largest = 1_000_000_000
+        func count(_ n: Int, _ key: String) throws { try check((0...largest).contains(n), key, "is \(n), not a count in 0...\(largest)") }
+        func time(_ t: Double?, _ key: String) throws {
+            if let t { try check(t.isFinite && t >= 0 && t < 1e9, key, "is \(t), not a time in seconds") }
+        }
+        try check(threshold.isFinite && (0...1).contains(threshold), "threshold", "is \(threshold), outside [0, 1]")
+        try check(cam.alpha.isFinite && (0...1).contains(cam.alpha), "cam.alpha", "is \(cam.alpha), outside [0, 1]")
+        try count(data.excluded, "data.excluded")
+        for (partition, counts) in data.counts { for (label, n) in counts { try count(n, "data.counts.\(partition).\(label)") } }
+        for (i, model) in models.enumerated() {
+            try count(model.parameters, "models[\(i)].parameters")
+            try check(model.flops.isFinite && model.flops >= 0, "models[\(i)].flops", "is \(model.flops), not a FLOP count")
+            try check((1...100_000).contains(model.imageSize), "models[\(i)].image_size", "is \(model.imageSize), not an image side in pixels")
+            try check((1...100_000).contains(model.width), "models[\(i)].width", "is \(model.width), not a network width")
+            try time(model.trainSeconds, "models[\(i)].train_seconds")
+            if let epochs = model.epochs { try count(epochs, "models[\(i)].epochs") }
+        }
+        for (i, step) in steps.enumerated() { try time(step.seconds, "steps[\(i)].seconds") }
+        if let cv = crossValidation {
+            try check((2...100_000).contains(cv.folds), "cross_validation.folds", "is \(cv.folds), not a number of folds (2 or more)")
+            try check((1...1_000).contains(cv.repeats), "cross_validation.repeats", "is \(cv.repeats), not a number of repeats")
+            try check(cv.counts.count == cv.repeats && cv.counts.allSatisfy { $0.count == cv.folds }, "cross_validation.counts",
+                      "should hold \(cv.repeats) repeat(s) of \(cv.folds) folds")
+            for (r, folds) in cv.counts.enumerated() {
+                for (f, counts) in folds.enumerated() { for (label, n) in counts { try count(n, "cross_validation.counts[\(r)][\(f)].\(label)") } }
+            }
+        }
     }
 
     public struct DataSummary: Codable, Equatable, Sendable {

@@ -58,6 +58,7 @@ public struct EvaluationInfo: Sendable {
     /// versions; a file that does not decode is a one-line `UserError` naming it and the key.
     public init(contentsOf url: URL) throws {
         let document = try JSONFile.read(EvaluationDocument.self, from: url)
+        try document.validate(source: url.path)
         self.init(document)
         fileSHA256 = try SHA256.hexDigest(ofFileAt: url)
     }

@@ -22,7 +22,7 @@ extension ReportContext {
         let made = design.map { " (\($0.method))" } ?? ""
         let repeats = cv.repeats == 1 ? "once" : "\(cv.repeats) times, each time anew"
         return "The \(cv.n) cases were divided \(repeats) into \(cv.folds) folds stratified by class\(grouped)\(made). "
-            + "For each fold, both networks were trained from scratch on the other \(cv.folds - 1) folds (about \(MetricsText.decimal(cv.nTrain, digits: 0)) cases) "
+            + "For each fold, both networks were trained from scratch on the other \(cv.folds - 1) fold\(cv.folds == 2 ? "" : "s") (about \(MetricsText.decimal(cv.nTrain, digits: 0)) cases) "
             + "and then predicted the held-out fold (about \(MetricsText.decimal(cv.nTest, digits: 0)) cases), so every case was predicted \(cv.repeats == 1 ? "once" : "once per repeat") by networks that never saw it. "
             + "The per-fold estimates below show how much the result moves from one set of \(MetricsText.decimal(cv.nTest, digits: 0)) cases to another. "
             + "The networks are compared with the corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004), which widens the variance of the per-fold differences for the overlap between the folds' training sets. "

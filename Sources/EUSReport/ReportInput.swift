@@ -127,6 +127,19 @@ extension ReportInput {
         return input
     }
 
+    /// eval.json's folds must be those of the predictions: a report must not describe one
+    /// design over the numbers of another.
+    static func checkFolds(_ design: EvaluationDocument.CrossValidationDesign?, table: PredictionTable, evalURL: URL) throws {
+        guard let design else { return }
+        guard let columns = table.foldColumns else {
+            throw UserError("\(evalURL.path): cross_validation describes \(design.folds) folds, but predictions.csv has no fold column")
+        }
+        let folds = Set(columns.folds).count, repeats = columns.repeatNumbers.count
+        guard (folds, repeats) == (design.folds, design.repeats) else {
+            throw UserError("\(evalURL.path): cross_validation describes \(design.folds) folds × \(design.repeats) repeat(s), but predictions.csv holds \(folds) × \(repeats)")
+        }
+    }
+
     static func loadFolder(_ folder: URL, options: Options) throws -> ReportInput {
         let predictionsURL = folder.appendingPathComponent("predictions.csv")
         let evalURL = folder.appendingPathComponent("eval.json")
@@ -136,6 +149,7 @@ extension ReportInput {
         let evaluation = FileManager.default.fileExists(atPath: evalURL.path) ? try EvaluationInfo(contentsOf: evalURL) : nil
         let csv = try CSVTable(contentsOf: predictionsURL)
         let table = try PredictionTable(csv: csv)
+        try checkFolds(evaluation?.crossValidation, table: table, evalURL: evalURL)
         let threshold = options.threshold ?? evaluation?.threshold ?? 0.5
         // A threshold given but equal to the evaluation's own is the evaluation's choice.
         let overridden = options.threshold != nil && options.threshold != evaluation?.threshold

@@ -27,8 +27,8 @@ public struct TrainingHistory: Sendable {
         for (row, fields) in table.rows.enumerated() {
             for (index, name) in table.header.enumerated() {
                 let text = fields[index].trimmingCharacters(in: .whitespaces)
-                guard let value = Double(text) else {
-                    throw UserError("\(url.path) line \(CSVTable.lineNumber(ofRow: row)), column \(name): '\(text)' is not a number")
+                guard let value = Double(text), value.isFinite else {
+                    throw UserError("\(url.path) line \(CSVTable.lineNumber(ofRow: row)), column \(name): '\(text)' is not a finite number")
                 }
                 if index == epochColumn { epochs.append(value) } else { columns[name]!.append(value) }
             }

@@ -59,6 +59,12 @@ public struct PredictionTable: Sendable, Equatable {
         if let first = csv.header.first, first.hasPrefix("\u{FEFF}") { csv.header[0] = String(first.dropFirst()) }
         let source = csv.source
         let idColumn = try csv.column("case_id"), labelColumn = try csv.column("label")
+        // `Fold` or `LABEL` would otherwise be read as a model's probabilities.
+        for name in csv.header where !Self.nonModelColumns.contains(name) {
+            if let reserved = Self.nonModelColumns.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+                throw UserError("\(source), column \(name): column names are case-sensitive; did you mean '\(reserved)'?")
+            }
+        }
         let modelColumns = csv.header.indices.filter { PredictionTable.isModelColumn(csv.header[$0]) }
         guard !modelColumns.isEmpty else {
             throw UserError("\(source): no model columns (columns: \(csv.header.joined(separator: ","))); "

@@ -133,3 +133,25 @@ public enum AtomicOutput {
         return nsError.localizedDescription
     }
 }
+
+extension AtomicOutput {
+    /// Refuses an output that is one of the inputs, lies inside one, or holds one: writing it
+    /// would replace or delete what is being read. Paths are compared resolved (symbolic
+    /// links followed, `..` removed).
+    public static func checkSeparate(output: URL, from inputs: [URL]) throws {
+        func resolved(_ url: URL) -> [String] { url.standardizedFileURL.resolvingSymlinksInPath().pathComponents }
+        let out = resolved(output)
+        for input in inputs {
+            let source = resolved(input)
+            if out == source {
+                throw UserError("\(output.path): is also an input; writing it would replace what is being read")
+            }
+            if out.starts(with: source) {
+                throw UserError("\(output.path): lies inside the input \(input.path); choose an output outside it")
+            }
+            if source.starts(with: out) {
+                throw UserError("\(output.path): holds the input \(input.path); writing it would delete that input")
+            }
+        }
+    }
+}

@@ -59,7 +59,9 @@ public final class Progress: @unchecked Sendable {
     }
 
     /// `m:ss` or `h:mm:ss`.
+    /// "m:ss" or "h:mm:ss"; "–" for a time that is negative, not finite or over 10⁶ hours.
     public static func clock(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds < 3.6e9 else { return "–" }
         let total = Int(seconds.rounded())
         let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
         return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)

@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted demo from its last finished step and epoch.")
     var resume = false
 
-    @Option(help: ArgumentHelp("Phantom cases (split evenly between the classes, GIST first).", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Phantom cases (split evenly between the classes, GIST first).", visibility: .hidden))
     var cases: Int?
 
     @Option(name: .customLong("synth-size"), help: ArgumentHelp("Side of the phantom images in pixels.", visibility: .hidden))

@@ -35,7 +35,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The evaluation folder to write.")
     var out: String
 
-    @Option(help: "Decision threshold on P(positive).")
+    @Option(parsing: .unconditional, help: "Decision threshold on P(positive).")
     var threshold: Double = 0.5
 
     @OptionGroup var cam: CAMOptions

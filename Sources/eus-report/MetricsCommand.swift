@@ -1,4 +1,5 @@
 import ArgumentParser
+import EUSPipeline
 import EUSStats
 import EUSSupport
 import Foundation
@@ -39,7 +40,7 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "The positive class: the class whose probability the model columns hold.")
     var positive: String = "GIST"
 
-    @Option(help: "Call a case positive when P(positive) >= this value.")
+    @Option(parsing: .unconditional, help: "Call a case positive when P(positive) >= this value.")
     var threshold: Double = 0.5
 
     func validate() throws {
@@ -55,9 +56,13 @@ struct MetricsCommand: ParsableCommand {
             let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
                                                        thresholdSource: source)
             let folder = URL(fileURLWithPath: out)
-            try AtomicOutput.createDirectory(folder)
-            try JSONFile.write(document, to: folder.appendingPathComponent("metrics.json"))
-            try AtomicOutput.write(document.csv(), to: folder.appendingPathComponent("metrics.csv"))
+            try AtomicOutput.checkSeparate(output: folder, from: [URL(fileURLWithPath: predictions)])
+            // Both files or neither: the folder is built aside and swapped in whole.
+            Interruption.watch(folder.deletingLastPathComponent(), recursive: false)
+            try AtomicOutput.buildDirectory(at: folder) { staging in
+                try JSONFile.write(document, to: staging.appendingPathComponent("metrics.json"))
+                try AtomicOutput.write(document.csv(), to: staging.appendingPathComponent("metrics.csv"))
+            }
             print(document.summaryTable(), terminator: "")
         } catch let error as UserError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))

@@ -161,19 +161,27 @@ struct PredictionOptions: ParsableArguments {
 struct SplitOptions: ParsableArguments {
     @Option(help: "Share of each class that goes to training (default: 0.8).")
     var ratio: Double = 0.8
+
+    func validate() throws {
+        guard ratio > 0 && ratio < 1 else { throw ValidationError("--ratio must be strictly between 0 and 1 (got \(ratio))") }
+    }
 }
 
 /// `--folds K [--repeats R]`: k-fold cross-validation instead of the single hold-out.
 struct FoldOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("K stratified folds (grouped by patient_id where given) instead of the single hold-out; run and demo then predict every case once per repeat, by networks that did not train on its fold.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("K stratified folds (grouped by patient_id where given) instead of the single hold-out; run and demo then predict every case once per repeat, by networks that did not train on its fold.", valueName: "K"))
     var folds: Int?
 
-    @Option(help: ArgumentHelp("With --folds: draw the K folds anew R times (repeated k-fold).", valueName: "R"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --folds: draw the K folds anew R times (repeated k-fold), R at most \(FoldOptions.maximumRepeats).", valueName: "R"))
     var repeats: Int = 1
+
+    static let maximumRepeats = 100
 
     func validate() throws {
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2 (got \(folds))") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1 (got \(repeats))") }
+        guard (1...Self.maximumRepeats).contains(repeats) else {
+            throw ValidationError("--repeats must be between 1 and \(Self.maximumRepeats) (got \(repeats))")
+        }
         if folds == nil, repeats != 1 { throw ValidationError("--repeats needs --folds") }
     }
 

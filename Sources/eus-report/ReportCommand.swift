@@ -22,9 +22,9 @@ struct ReportCommand: ParsableCommand {
                            each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
 
-        HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else a \
-        templates/ folder above the executable or the current directory, else \
-        the copy built into eus-report.
+        HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else the \
+        copy built into eus-report (a templates/ folder nearby is never used \
+        unasked).
 
         Examples:
           eus-report report eval/ --out output/study
@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The positive class: the class whose probability the model columns hold.")
     var positive: String = "GIST"
 
-    @Option(help: "Call a case positive when P(positive) >= this value (default: eval.json's threshold, else 0.5).")
+    @Option(parsing: .unconditional, help: "Call a case positive when P(positive) >= this value (default: eval.json's threshold, else 0.5).")
     var threshold: Double?
 
     @Option(help: "A folder of Mustache templates to use instead of the default ones.")
@@ -58,6 +58,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         do {
             output.apply()
+            try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: input)])
             let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic

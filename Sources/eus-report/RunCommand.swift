@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its last finished step and epoch.")
     var resume = false
 
-    @Option(help: "Decision threshold on P(positive).")
+    @Option(parsing: .unconditional, help: "Decision threshold on P(positive).")
     var threshold: Double = 0.5
 
     @OptionGroup var training: TrainingOptions

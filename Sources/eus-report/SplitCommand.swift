@@ -54,7 +54,13 @@ struct SplitCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: data)])
         let dataset = try Dataset.load(URL(fileURLWithPath: data))
+        defer {
+            if !dataset.skippedFiles.isEmpty {
+                FileHandle.standardError.write(Data("note: skipped \(dataset.skippedFiles.count) hidden or non-image file(s) in \(data)\n".utf8))
+            }
+        }
         if let settings = folding.settings(seed: seed) {
             let folds = try Folds.stratified(dataset, folds: settings.count, repeats: settings.repeats, seed: seed)
             let url = URL(fileURLWithPath: out)
@@ -66,9 +72,6 @@ struct SplitCommand: ParsableCommand {
         try DataSteps.checkBothPartitions(split, dataset: dataset, source: "--ratio \(ratio)")
         let url = URL(fileURLWithPath: out)
         try split.write(to: url, for: dataset)
-        if !dataset.skippedFiles.isEmpty {
-            FileHandle.standardError.write(Data("note: skipped \(dataset.skippedFiles.count) hidden or non-image file(s) in \(data)\n".utf8))
-        }
         print("\(url.path): \(dataset.cases.count) cases\n\(split.summary(for: dataset))")
     }
 }

@@ -169,7 +169,7 @@ private struct FlowDiagram {
             x += width + 6
         }
         y = bottom + gap
-        let pooled = box("Out-of-fold predictions", "each fold predicted by networks trained on the other \(folds.count - 1) folds\nn = \(total(all)) (\(classes(all)))",
+        let pooled = box("Out-of-fold predictions", "each fold predicted by networks trained on the other \(folds.count - 1) fold\(folds.count == 2 ? "" : "s")\nn = \(total(all)) (\(classes(all)))",
                          centerX: mainX, top: y, width: w * 0.50)
         for centre in centres { elbow(from: Point(x: centre, y: bottom), to: Point(x: mainX, y: pooled.minY)) }
         return drawModels(from: Point(x: mainX, y: pooled.maxY), top: pooled.maxY + gap, centerX: mainX)
