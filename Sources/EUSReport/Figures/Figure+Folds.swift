@@ -24,6 +24,7 @@ extension Figure {
                 let axes = Axes(outer: rect, x: x, y: AxisSpec(range: range, label: panel.title, tickCount: 4),
                                 title: panel.title, on: canvas, rightPadding: 14)
                 axes.drawGrid(on: canvas, vertical: false)
+                var labels: [(text: String, at: Point)] = []
                 for fold in cv.perFold {
                     let points = names.enumerated().compactMap { index, name -> Point? in
                         guard let model = fold.models.first(where: { $0.name == name }), let v = panel.value(model), v.isFinite else { return nil }
@@ -31,9 +32,17 @@ extension Figure {
                     }
                     canvas.polyline(points, stroke: Stroke(Ink.secondary.lighter(0.45), width: 0.6))
                     if let last = points.last, points.count == names.count {
-                        canvas.text(cv.repeats > 1 ? "\(fold.repeatNumber).\(fold.fold)" : "\(fold.fold)", at: Point(x: last.x + 3, y: last.y),
-                                    font: FigureStyle.annotationFont, color: Ink.secondary, baseline: .middle)
+                        labels.append((cv.repeats > 1 ? "\(fold.repeatNumber).\(fold.fold)" : "\(fold.fold)", last))
                     }
+                }
+                // Fold numbers beside the last column, pushed apart where values (nearly) tie.
+                let spacing = FigureStyle.annotationFont.size * 1.05
+                var previous = -Double.infinity
+                for label in labels.sorted(by: { ($0.at.y, $0.text) < ($1.at.y, $1.text) }) {
+                    let y = max(label.at.y, previous + spacing)
+                    previous = y
+                    canvas.text(label.text, at: Point(x: label.at.x + 9, y: y), font: FigureStyle.annotationFont,
+                                color: Ink.secondary, baseline: .middle)
                 }
                 for (index, name) in names.enumerated() {
                     let color = ModelNames.color(index)
