@@ -1,6 +1,5 @@
 import EUSImage
 import XCTest
-import EUSData
 @testable import EUSGradCAM
 
 final class LocalisationTests: XCTestCase {

@@ -29,6 +29,31 @@ final class LayeringTests: XCTestCase {
         }
     }
 
+    /// A test target may import only what it declares: SwiftPM can compile an undeclared
+    /// import when another target happens to build the module first, and a fresh clone then
+    /// fails.
+    func testTestTargetsDeclareWhatTheyImport() throws {
+        let manifest = try Self.text("Package.swift")
+        let modules = try PackageTargets(manifest: manifest)
+        let ours = Set(modules.dependencies.keys).union(["TestHelpers", "ReferenceNetworks"])
+        var checked = 0
+        for kind in [".testTarget(", ".target("] {
+            var rest = Substring(manifest)
+            while let start = rest.range(of: kind) {
+                let body = PackageTargets.balanced(rest[start.upperBound...])
+                rest = rest[start.upperBound...]
+                guard let name = PackageTargets.firstString(after: "name:", in: body) else { continue }
+                let path = PackageTargets.firstString(after: "path:", in: body) ?? (kind == ".testTarget(" ? "Tests/\(name)" : "")
+                guard path.hasPrefix("Tests/") else { continue }
+                let declared = Set(PackageTargets.dependencyNames(in: body))
+                let imported = try Self.imports(under: path).filter { ours.contains($0) || $0 == "eus_report" }
+                XCTAssertEqual(imported.subtracting(declared).subtracting(["eus_report"]), [], "\(name) imports modules it does not declare in Package.swift")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 8, "the test targets were found")
+    }
+
     /// The check itself: a table with a module's imports reversed is caught.
     func testAReversedImportIsCaught() throws {
         let table = try ModuleTable(readme: """
@@ -50,7 +75,12 @@ final class LayeringTests: XCTestCase {
 
     /// The modules named by `import` lines in Sources/`module`, the platform's left out.
     static func imports(of module: String) throws -> Set<String> {
-        let folder = root.appendingPathComponent("Sources").appendingPathComponent(module)
+        try imports(under: "Sources/" + module)
+    }
+
+    /// The modules named by `import` lines in the Swift files under `path`, the platform's left out.
+    static func imports(under path: String) throws -> Set<String> {
+        let folder = root.appendingPathComponent(path)
         let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
         var found: Set<String> = []
         for file in files where file.hasSuffix(".swift") {
@@ -121,23 +151,23 @@ struct PackageTargets {
                     shims.insert(name)
                     continue
                 }
-                var deps: [String] = []
-                if let open = body.range(of: "dependencies: [") {
-                    let list = Self.balanced(body[open.upperBound...], open: "[", close: "]")
-                    var scan = Substring(list)
-                    while let quote = scan.firstIndex(of: "\"") {
-                        let after = scan[scan.index(after: quote)...]
-                        guard let end = after.firstIndex(of: "\"") else { break }
-                        let word = String(after[..<end])
-                        let before = scan[..<quote]
-                        // In `.product(name: "X", package: "x")` keep X, skip the package.
-                        if !before.hasSuffix("package: ") { deps.append(word) }
-                        scan = after[after.index(after: end)...]
-                    }
-                }
-                dependencies[name] = deps
+                dependencies[name] = Self.dependencyNames(in: body)
             }
         }
+    }
+
+    /// The names in a target's `dependencies: [...]`; `.product(name: X, package: x)` counts as X.
+    static func dependencyNames(in body: String) -> [String] {
+        guard let open = body.range(of: "dependencies: [") else { return [] }
+        var deps: [String] = []
+        var scan = Substring(balanced(body[open.upperBound...], open: "[", close: "]"))
+        while let quote = scan.firstIndex(of: "\"") {
+            let after = scan[scan.index(after: quote)...]
+            guard let end = after.firstIndex(of: "\"") else { break }
+            if !scan[..<quote].hasSuffix("package: ") { deps.append(String(after[..<end])) }
+            scan = after[after.index(after: end)...]
+        }
+        return deps
     }
 
     /// The text up to the bracket that closes the one just opened.
