@@ -49,6 +49,11 @@ public enum Safetensors {
 
     /// Parses the bytes of a safetensors file; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> SafetensorsFile {
+        // torch.save writes a zip archive ("PK\u{3}\u{4}"); as a safetensors header length those
+        // bytes would claim a 67 MB header, which no tensor file here has.
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw UserError("\(source): a PyTorch checkpoint (torch.save), not safetensors; convert it with safetensors.torch.save_file(model.state_dict(), 'model.safetensors')")
+        }
         guard data.count >= 8 else {
             throw UserError("\(source): truncated safetensors file: \(data.count) bytes, the 8-byte header length is missing")
         }

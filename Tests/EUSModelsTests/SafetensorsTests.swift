@@ -105,6 +105,7 @@ final class SafetensorsTests: XCTestCase {
         let data = Safetensors.encode(tensors)
         try assertError(data.prefix(data.count - 3), contains: ["truncated", "tensor 'b'", "byte offset \(data.count)"])
         try assertError(data.prefix(5), contains: ["truncated", "8-byte header length"])
+        try assertError(Data([0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 60)), contains: ["a PyTorch checkpoint (torch.save)", "save_file"])
     }
 
     func testUnknownDtypeNamesTheTensor() throws {
