@@ -11,7 +11,7 @@ enum Summary {
         let eval = try JSONFile.read(EvaluationDocument.self, from: evaluation.appendingPathComponent("eval.json"))
         var lines = ["Report: \(report.appendingPathComponent("report.html").path)  (PDF: \(report.appendingPathComponent("report.pdf").path))"]
         if let cv = metrics.crossValidation, let design = eval.crossValidation {
-            lines.append(foldsDataLine(eval.data, design: design))
+            lines.append(foldsDataLine(eval.data, design: design, cv: cv))
             for comparison in cv.comparisons { lines.append(correctedTestLine(comparison, cv)) }
             for model in metrics.models { lines.append("pooled out-of-fold " + modelLine(model)) }
             for comparison in metrics.comparisons { lines.append("pooled, ignoring the folds: " + comparisonLine(comparison)) }
@@ -34,12 +34,14 @@ enum Summary {
         return "Data: \(total) cases (\(count("train", p) + count("validation", p)) \(p), \(count("train", n) + count("validation", n)) \(n); \(kind)); validation \(validation) (\(count("validation", p)) \(p), \(count("validation", n)) \(n))"
     }
 
-    static func foldsDataLine(_ data: EvaluationDocument.DataSummary, design: EvaluationDocument.CrossValidationDesign) -> String {
-        var all: [String: Int] = [:]
-        for fold in design.counts.first ?? [] { for (k, v) in fold { all[k, default: 0] += v } }
+    /// The counts come from the predictions themselves (the first repeat's folds).
+    static func foldsDataLine(_ data: EvaluationDocument.DataSummary, design: EvaluationDocument.CrossValidationDesign,
+                              cv: CrossValidationSummary) -> String {
+        let first = cv.perFold.filter { $0.repeatNumber == cv.perFold.first?.repeatNumber }
+        let (positives, negatives) = (first.reduce(0) { $0 + $1.nPositive }, first.reduce(0) { $0 + $1.nNegative })
         let (p, n) = (data.positiveClass, data.negativeClass)
         let kind = data.synthetic ? "synthetic phantom" : "images"
-        return "Data: \(all.values.reduce(0, +)) cases (\(all[p] ?? 0) \(p), \(all[n] ?? 0) \(n); \(kind)); \(design.folds)-fold cross-validation"
+        return "Data: \(positives + negatives) cases (\(positives) \(p), \(negatives) \(n); \(kind)); \(design.folds)-fold cross-validation"
             + (design.repeats > 1 ? " × \(design.repeats) repeats" : "") + ", every case predicted out of fold"
     }
 
