@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// Single-precision matrix products on OpenBLAS; the only file that imports the BLAS.
 ///
@@ -35,6 +36,32 @@ public enum GEMM {
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
         return String(cString: text)
+    }
+
+    /// OpenBLAS's name for the kernel it runs ("Haswell", "Cooperlake"), chosen when the library
+    /// loads: the CPU's best unless `OPENBLAS_CORETYPE` pins one.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Achieved GFLOP/s of one n×n×n `cblas_sgemm` on `threads` OpenBLAS threads: 2n³ over the
+    /// best of `rounds` timed products, after one warm-up. OpenBLAS is single-threaded again
+    /// afterwards, as `configure(threads:)` leaves it.
+    public static func sgemmPeak(size n: Int = 2048, threads: Int, rounds: Int = 3) -> Double {
+        precondition(n >= 1 && threads >= 1 && rounds >= 1, "GEMM.sgemmPeak: invalid size, threads or rounds")
+        let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+        var c = [Float](repeating: 0, count: n * n)
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        var best = Double.infinity
+        for round in 0...rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            multiply(&c, a, b, m: n, n: n, k: n)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if round > 0 { best = min(best, seconds) }
+        }
+        return 2 * Double(n) * Double(n) * Double(n) / best / 1e9
     }
 
     /// Sets how the engine uses the cores; called once at start-up, before the first product.

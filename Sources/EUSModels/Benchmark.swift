@@ -22,6 +22,9 @@ public enum Benchmark {
         /// The process's peak resident set size (MiB).
         public var peakRSSMiB: Double
         /// Per-layer-kind times of the timed training steps and eval forwards, when profiled.
+        /// The 2048³ sgemm peak on 1 thread and on the benchmark's threads, and OpenBLAS's kernel.
+        public var sgemmPeak: (oneThread: Double, threads: Double)?
+        public var openblasCore = GEMM.coreName
         public var trainProfile: [Profiler.Row] = []
         public var inferProfile: [Profiler.Row] = []
 
@@ -30,7 +33,11 @@ public enum Benchmark {
             return "{\"arch\": \"\(architecture.rawValue)\", \"image_size\": \(imageSize), \"width\": \(width), \"batch_size\": \(batchSize), "
                 + "\"threads\": \(threads), \"train_img_s\": \(number(trainImagesPerSecond)), "
                 + "\"infer_img_s\": \(number(inferImagesPerSecond)), \"gflops_train\": \(number(trainGFLOPS)), "
-                + "\"gflops_infer\": \(number(inferGFLOPS)), \"peak_rss_mib\": \(number(peakRSSMiB))}"
+                + "\"gflops_infer\": \(number(inferGFLOPS)), \"peak_rss_mib\": \(number(peakRSSMiB))"
+                + ", \"openblas_core\": \"\(openblasCore)\"" + (sgemmPeak.map { peak in
+                    ", \"sgemm_gflops_1t\": \(number(peak.oneThread)), \"sgemm_gflops\": \(number(peak.threads)), "
+                        + "\"train_peak_fraction\": \(number(trainGFLOPS / peak.threads)), \"infer_peak_fraction\": \(number(inferGFLOPS / peak.threads))"
+                } ?? "") + "}"
         }
     }
 

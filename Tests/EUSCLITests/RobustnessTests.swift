@@ -1,3 +1,4 @@
+@testable import eus_report
 import EUSImage
 import Foundation
 import XCTest
@@ -252,5 +253,31 @@ final class RobustnessTests: CLITestCase {
         XCTAssertEqual(try read("report/report.html"), "previous report")
         XCTAssertEqual(files(under: "report"), ["report.html"])
         assertNoStagingLeft()
+    }
+}
+
+/// `bench` reports the machine's sgemm peak beside its own speed, and says when the
+/// environment pins OpenBLAS below the CPU.
+final class BenchReportTests: CLITestCase {
+    func testBenchPrintsThePeakAndTheKernel() throws {
+        let result = try CLI.run(["bench", "--arch", "resnet18", "--width", "8", "--image-size", "32", "--batch-size", "2",
+                                  "--steps", "1", "--peak-size", "64"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        for key in ["openblas_core", "sgemm_gflops_1t", "sgemm_gflops", "train_peak_fraction", "infer_peak_fraction"] {
+            XCTAssertNotNil(json[key], "bench's JSON lacks \(key)")
+        }
+        XCTAssertGreaterThan(json["sgemm_gflops"] as? Double ?? 0, 0)
+        let train = try XCTUnwrap(json["gflops_train"] as? Double), peak = try XCTUnwrap(json["sgemm_gflops"] as? Double)
+        XCTAssertEqual(try XCTUnwrap(json["train_peak_fraction"] as? Double), train / peak, accuracy: 1e-3)
+    }
+
+    func testAPinnedKernelBelowTheCPUIsNamed() {
+        let avx512: Set<String> = ["fpu", "avx2", "avx512f"]
+        XCTAssertNotNil(BenchCommand.pinnedKernelWarning(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx512, core: "Haswell"))
+        XCTAssertNil(BenchCommand.pinnedKernelWarning(environment: [:], cpuFlags: avx512, core: "Cooperlake"), "no pin, no note")
+        XCTAssertNil(BenchCommand.pinnedKernelWarning(environment: ["OPENBLAS_CORETYPE": "Cooperlake"], cpuFlags: avx512, core: "Cooperlake"))
+        XCTAssertNil(BenchCommand.pinnedKernelWarning(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: ["avx2"], core: "Haswell"),
+                     "an AVX2 CPU is not held back")
     }
 }
