@@ -53,6 +53,8 @@ public struct Dataset: Sendable {
     public var skippedFiles: [String]
 
     public var positiveClass: String { classNames[positiveIndex] }
+    /// Whether the manifest names patients, so that splits and folds group their images.
+    public var hasPatientIDs: Bool { cases.contains { $0.patientID != nil } }
     public var negativeIndex: Int { 1 - positiveIndex }
 
     /// The number of cases of each class, by class index.

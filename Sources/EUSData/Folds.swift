@@ -48,7 +48,7 @@ public struct Folds: Equatable, Sendable {
     public static func stratified(_ dataset: Dataset, folds k: Int, repeats: Int = 1, seed: UInt64 = 1) throws -> Folds {
         guard k >= 2 else { throw UserError("--folds must be at least 2, got \(k)") }
         guard repeats >= 1 else { throw UserError("--repeats must be at least 1, got \(repeats)") }
-        let grouped = dataset.cases.contains { $0.patientID != nil }
+        let grouped = dataset.hasPatientIDs
         for classIndex in dataset.classNames.indices {
             let units = Split.patientUnits(dataset, classIndex: classIndex).count
             if units < k {

@@ -127,8 +127,7 @@ enum CrossValidationRun {
 
     static func method(_ settings: FoldSettings, given: URL?, dataset: Dataset) -> String {
         if let given { return "given: \(given.standardizedFileURL.path)" }
-        let grouped = dataset.cases.contains { $0.patientID != nil }
-        return "stratified \(settings.count)-fold\(grouped ? ", grouped by patient" : ""), "
+        return "stratified \(settings.count)-fold\(dataset.hasPatientIDs ? ", grouped by patient" : ""), "
             + "\(settings.repeats) repeat\(settings.repeats == 1 ? "" : "s"), seed \(settings.seed)"
     }
 }
@@ -168,14 +167,11 @@ extension CrossValidationRun {
         }
     }
 
-    /// The first fold's document, with the design, every image's digest (each fold has its
-    /// own), training time summed over the folds, and the whole job's step times.
+    /// The first fold's document (its image digests cover the whole dataset, as every fold's
+    /// do), with the design, training time summed over the folds, and the whole job's step times.
     static func document(_ documents: [EvaluationDocument], folds: Folds, dataset: Dataset, method: String,
                          steps: [EvaluationDocument.StepTiming]) -> EvaluationDocument {
         var document = documents[0]
-        var digests: [String: String] = [:]
-        for other in documents { digests.merge(other.data.imageSHA256) { first, _ in first } }
-        document.data.imageSHA256 = digests
         document.data.counts = [:]
         for (i, _) in document.models.enumerated() {
             let seconds = documents.compactMap { $0.models[i].trainSeconds }
@@ -189,7 +185,7 @@ extension CrossValidationRun {
         document.split = SplitSettings(method: "cross-validation: \(method)")
         (document.split.ratio, document.split.seed) = (nil, nil)
         document.crossValidation = .init(folds: folds.count, repeats: folds.repeats, method: method,
-                                         grouped: dataset.cases.contains { $0.patientID != nil }, counts: counts)
+                                         grouped: dataset.hasPatientIDs, counts: counts)
         document.steps = steps
         return document
     }
