@@ -47,7 +47,7 @@ enum Summary {
 
     static func correctedTestLine(_ c: CrossValidationComparison, _ cv: CrossValidationSummary) -> String {
         let parts = [("accuracy", c.correctedTTest.accuracy), ("AUC", c.correctedTTest.auc)].map { name, test in
-            "\(name) difference \(format(test.meanDifference)) [\(format(test.ci?.lower))–\(format(test.ci?.upper))], p = \(format(test.p))"
+            "\(name) " + CrossValidationSummary.testText(test)
         }
         return "\(c.a) vs \(c.b) over \(cv.perFold.count) folds (corrected resampled t-test): " + parts.joined(separator: "; ")
     }

@@ -53,20 +53,15 @@ extension ReportContext {
             ("PPV", \.ppv, true), ("NPV", \.npv, true), ("AUC", \.auc, false),
         ]
         let rows = measures.map { name, spread, isPercent in
-            [name] + cv.acrossFolds.map { across in
-                let value = spread(across)
-                let text: (Double?) -> String = isPercent ? MetricsText.percent : { MetricsText.decimal($0, digits: 3) }
-                guard value.mean != nil else { return MetricsText.notAvailable }
-                return "\(text(value.mean)) ± \(text(value.sd)) (\(text(value.min))–\(text(value.max)))"
-            }
+            [name] + cv.acrossFolds.map { CrossValidationSummary.spreadText(spread($0), Self.format(percent: isPercent)) }
         }
-        return ReportTable(caption: "Across the \(cv.perFold.count) folds: mean ± SD (min–max)", header: ["Measure"] + cv.acrossFolds.map { ModelNames.display($0.name) },
+        return ReportTable(caption: "Across the \(cv.perFold.count) folds: mean ± SD (min–max, folds that define it)", header: ["Measure"] + cv.acrossFolds.map { ModelNames.display($0.name) },
                            rows: rows, note: "The SD is over folds (ddof 1); the fold-to-fold spread, not a confidence interval.")
     }
 
     func correctedTestTable(_ c: CrossValidationComparison, _ cv: CrossValidationSummary) -> ReportTable {
         let rows = [("Accuracy", c.correctedTTest.accuracy, true), ("AUC", c.correctedTTest.auc, false)].map { name, test, isPercent in
-            let text: (Double?) -> String = isPercent ? { MetricsText.percent($0) } : { MetricsText.decimal($0, digits: 3) }
+            let text = Self.format(percent: isPercent)
             let ci = test.ci.map { "\(text($0.lower)) to \(text($0.upper))" } ?? MetricsText.notAvailable
             return [name, text(test.meanDifference), ci, MetricsText.decimal(test.t, digits: 2), "\(test.df)",
                     test.p.map { MetricsText.pValue($0) } ?? (test.reason ?? MetricsText.notAvailable)]
@@ -74,6 +69,11 @@ extension ReportContext {
         return ReportTable(caption: "\(ModelNames.display(c.a)) − \(ModelNames.display(c.b)): corrected resampled t-test over \(cv.perFold.count) folds",
                            header: ["Measure", "Mean difference", "95% CI", "t", "df", "p"], rows: rows,
                            note: "Variance of the per-fold differences × (1/(kR) + n_test/n_train), with n_train = \(MetricsText.decimal(cv.nTrain, digits: 1)) and n_test = \(MetricsText.decimal(cv.nTest, digits: 1)); df = kR − 1. The differences per fold are in metrics.json.")
+    }
+
+    /// Proportions as percentages, AUCs to three decimals.
+    static func format(percent: Bool) -> (Double?) -> String {
+        percent ? { MetricsText.percent($0) } : { MetricsText.decimal($0, digits: 3) }
     }
 
     /// Plain words on the corrected tests: significant or not, and what that means.

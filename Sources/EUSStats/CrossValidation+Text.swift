@@ -26,13 +26,15 @@ extension CrossValidationSummary {
 
     /// "85.00% ± 3.10% (80.00%–89.66%, 5 folds)" (values printed by `format`), or "n/a" when
     /// no fold defines it.
-    static func spreadText(_ spread: FoldSpread, _ format: (Double?) -> String) -> String {
+    public static func spreadText(_ spread: FoldSpread, _ format: (Double?) -> String) -> String {
         guard spread.mean != nil else { return MetricsText.notAvailable }
         let sd = spread.sd.map { " ± " + format($0) } ?? ""
         return "\(format(spread.mean))\(sd) (\(format(spread.min))–\(format(spread.max)), \(spread.folds) folds)"
     }
 
-    static func testText(_ test: CorrectedResampledTTest) -> String {
+    /// "mean difference 0.120 (95% CI -0.052 to 0.292), t = 1.93, df = 4, p = 0.125: not
+    /// significant at 5%", or why the test is undefined.
+    public static func testText(_ test: CorrectedResampledTTest) -> String {
         let mean = MetricsText.decimal(test.meanDifference, digits: 3)
         guard let t = test.t, let ci = test.ci else {
             return "mean difference \(mean); not tested: \(test.reason ?? "undefined")"
