@@ -15,8 +15,11 @@ extension Conv2D {
     /// transformed once (U (36, OC, C)); then each thread takes a contiguous share of the
     /// images and runs, per group of images: the input transform, 36 single-threaded GEMMs,
     /// the output transform.
+    ///
+    /// `lanes` overrides `Winograd.LaneAxis.choose` (for tests).
     func winogradForward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, floor: Float, images: Int, _ plan: Plan) {
+                         bias: UnsafePointer<Float>?, floor: Float, images: Int, _ plan: Plan,
+                         lanes: Winograd.LaneAxis? = nil) {
         let (inputs, outputs) = (inputChannels, outputChannels)
         let kernels = workspace.winogradKernels
         kernels.resize(to: [36 * outputs * inputs])
@@ -31,8 +34,14 @@ extension Conv2D {
         // Rows of V and M run `Winograd.overhang` floats past the group's tiles, where the
         // transforms' last eight-tile block may spill.
         let maximumStride = group * tiles + Winograd.overhang
+        let lanes = lanes ?? Winograd.LaneAxis.choose(tiling, inputs: inputs, outputs: outputs)
         workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * maximumStride,
-                                  products: 36 * outputs * maximumStride, scratch: tiling.scratchCount)
+                                  products: 36 * outputs * maximumStride,
+                                  scratch: lanes == .tiles ? tiling.scratchCount : Winograd.channelPlaneCount(tiling, channels: inputs))
+        if lanes == .channels {
+            winogradForwardByChannels(y, x, u, bias: bias, floor: floor, images: images, tiling: tiling, group: group)
+            return
+        }
         Parallel.forChunks(images) { chunk, range in
             let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
             let scratch = workspace.winogradScratch[chunk].data
@@ -56,6 +65,42 @@ extension Conv2D {
                     for j in 0..<count {
                         Winograd.transformOutput(y + (first + j) * outputs * plane, m, column: j * tiles, ldm: ld,
                                                  outputs: outputs, tiling, bias: bias, floor: floor, scratch: scratch)
+                    }
+                }
+                first += count
+            }
+        }
+    }
+
+    /// The same with the transforms' lanes over channels (see Winograd+Channels.swift):
+    /// V (36, T, C) and M (36, T, OC) per group, M[ξ] = V[ξ] · U[ξ]^T.
+    private func winogradForwardByChannels(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                           _ u: UnsafePointer<Float>, bias: UnsafePointer<Float>?, floor: Float,
+                                           images: Int, tiling: Winograd.Tiling, group: Int) {
+        let (inputs, outputs) = (inputChannels, outputChannels)
+        let tiles = tiling.tiles, plane = tiling.height * tiling.width
+        Parallel.forChunks(images) { chunk, range in
+            let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
+            let scratch = workspace.winogradScratch[chunk].data
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(group, range.upperBound - first), rows = count * tiles
+                timed("conv forward: winograd input", chunk) {
+                    for j in 0..<count {
+                        Winograd.transformInputChannels(v, first: j * tiles, rows: rows, x + (first + j) * inputs * plane,
+                                                        channels: inputs, tiling, scratch: scratch)
+                    }
+                }
+                timed("conv forward: winograd gemm", chunk) {
+                    for position in 0..<36 {
+                        GEMM.multiply(m + position * rows * outputs, v + position * rows * inputs,
+                                      u + position * outputs * inputs, transposeB: true, m: rows, n: outputs, k: inputs)
+                    }
+                }
+                timed("conv forward: winograd output", chunk) {
+                    for j in 0..<count {
+                        Winograd.transformOutputChannels(y + (first + j) * outputs * plane, m, first: j * tiles, rows: rows,
+                                                         outputs: outputs, tiling, bias: bias, floor: floor)
                     }
                 }
                 first += count

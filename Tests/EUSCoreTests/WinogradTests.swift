@@ -78,6 +78,45 @@ final class WinogradTests: XCTestCase {
         XCTAssertGreaterThan(error, 0, "both forwards took the same path")
     }
 
+    /// Narrow planes with channel counts in blocks of eight take the channel-lane transforms
+    /// (Winograd+Channels.swift): against the Double sum, on planes that do and do not divide
+    /// into tiles, down to one pixel, with the bias and the fused ReLU.
+    func testChannelLanesMatchDirectSum() {
+        Parallel.threadCount = 2
+        for (h, w, c, oc) in [(1, 1, 8, 8), (5, 5, 16, 8), (7, 7, 8, 24), (10, 10, 16, 16), (9, 13, 8, 8), (28, 28, 8, 16)] {
+            let conv = randomConvolution(inputs: c, outputs: oc, bias: true)
+            let x = random.tensor([3, c, h, w])
+            let tiling = Winograd.Tiling(height: h, width: w)
+            XCTAssertEqual(Winograd.LaneAxis.choose(tiling, inputs: c, outputs: oc), .channels, "\(h)x\(w)")
+            let y = conv.forward(x, differentiable: false).scalars
+            let error = relativeError(y, directConvolution(x, conv))
+            XCTAssertLessThan(error, 2e-5, "\(h)x\(w), C=\(c), OC=\(oc): relative error \(error)")
+            let rectified = conv.forward(x, rectify: true, differentiable: false).scalars
+            XCTAssertEqual(rectified, y.map { max($0, 0) }, "\(h)x\(w): the fused ReLU")
+        }
+    }
+
+    /// Both lane layouts on the same narrow plane: the same transforms in the same order, so
+    /// they differ only by the GEMM's summation order, amplified by the output transform as
+    /// any Winograd rounding is (measured: 4.5e-6 relative to max |y|); the file's 2e-5.
+    func testLaneLayoutsAgree() {
+        Parallel.threadCount = 2
+        let conv = randomConvolution(inputs: 16, outputs: 8, bias: true)
+        let x = random.tensor([4, 16, 11, 6])
+        let plan = Conv2D.Plan(conv: conv, images: 4, height: 11, width: 6)
+        func run(_ lanes: Winograd.LaneAxis) -> [Float] {
+            let y = Tensor(shape: [4, 8, 11, 6])
+            conv.winogradForward(y.data, x.data, conv.weight.value.data, bias: conv.bias!.value.data, floor: -.infinity,
+                                 images: 4, plan, lanes: lanes)
+            return y.scalars
+        }
+        let (tiles, channels) = (run(.tiles), run(.channels))
+        let scale = tiles.reduce(0) { max($0, abs($1)) }
+        let difference = zip(tiles, channels).reduce(0) { max($0, abs($1.0 - $1.1)) } / scale
+        XCTAssertLessThan(difference, 2e-5, "relative difference \(difference)")
+        XCTAssertNotEqual(tiles, channels, "both runs took the same layout")
+    }
+
     /// A single image splits its GEMM by rows and stays on im2col; only a batch takes Winograd.
     func testSingleImageUsesIm2col() {
         Parallel.threadCount = 2
