@@ -129,11 +129,25 @@ public final class AdamW: Optimizer {
             let (p, g) = (named.value.data, named.grad.data)
             let (m, v) = (firstMoments[index].data, secondMoments[index].data)
             let decay = decays[index] ? 1 - learningRate * weightDecay : 1
-            for i in 0..<named.value.count {
-                p[i] *= decay
-                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + epsilon)
+            let (b1, b2, eps) = (beta1, beta2, epsilon)
+            // Eight lanes, then the tail, over the threads: the same operations in the same
+            // order on every element, so the result does not depend on the split.
+            Parallel.forRanges(named.value.count, costPerItem: 16) { range in
+                typealias V = Lanes.Vector
+                Lanes.forEach(range) { i in
+                    let gi = Lanes.load(g, i)
+                    let pi = Lanes.load(p, i) * decay
+                    let mi = b1 * Lanes.load(m, i) + (1 - b1) * gi
+                    let vi = b2 * Lanes.load(v, i) + (1 - b2) * gi * gi
+                    Lanes.store(mi, m, i)
+                    Lanes.store(vi, v, i)
+                    Lanes.store(pi - stepSize * mi / (vi.squareRoot() / correction2 + V(repeating: eps)), p, i)
+                } scalar: { i in
+                    p[i] *= decay
+                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                }
             }
         }
     }

@@ -32,7 +32,13 @@ public final class WeightAverage {
         let d = Float(min(decay, (1 + t) / (10 + t)))
         for (index, entry) in live.enumerated() {
             let (a, x) = (shadow[index].data, entry.tensor.data)
-            for i in 0..<entry.tensor.count { a[i] = d * a[i] + (1 - d) * x[i] }
+            Parallel.forRanges(entry.tensor.count, costPerItem: 4) { range in
+                Lanes.forEach(range) { i in
+                    Lanes.store(d * Lanes.load(a, i) + (1 - d) * Lanes.load(x, i), a, i)
+                } scalar: { i in
+                    a[i] = d * a[i] + (1 - d) * x[i]
+                }
+            }
         }
         updates += 1
     }
