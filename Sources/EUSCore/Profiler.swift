@@ -8,10 +8,10 @@ public enum Profiler {
     nonisolated(unsafe) private static var calls: [String: Int] = [:]
 
     @inline(__always)
-    public static func measure<T>(_ key: String, _ body: () -> T) -> T {
-        guard isEnabled else { return body() }
+    public static func measure<T>(_ key: String, _ body: () throws -> T) rethrows -> T {
+        guard isEnabled else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = body()
+        let result = try body()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         totals[key, default: 0] += seconds
         calls[key, default: 0] += 1

@@ -71,8 +71,8 @@ final class Network {
         guard loss.isFinite, let optimizer else { return (loss, 0) }
         model.backward(dLogits)
         optimizer.learningRate = Float(learningRate)
-        optimizer.step()
-        average?.update()
+        Profiler.measure("optimizer step") { optimizer.step() }
+        Profiler.measure("weight average") { average?.update() }
         let z = logits.scalars
         let correct = labels.enumerated().filter { n, label in
             (z[2 * n + 1] > z[2 * n] ? 1 : 0) == label

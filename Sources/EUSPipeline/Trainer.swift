@@ -3,6 +3,7 @@ import EUSReport
 import EUSSupport
 import EUSData
 import EUSModels
+import EUSCore
 
 /// `eus-report train`: one network, trained on the `train` partition.
 public struct TrainingJob: Sendable {
@@ -75,7 +76,8 @@ public enum Trainer {
                                            total: max(0, job.settings.epochs - firstEpoch + 1) * batchesPerEpoch)
         for epoch in stride(from: firstEpoch, through: job.settings.epochs, by: 1) {
             history.append(try trainEpoch(epoch, network: network, dataset: dataset, cases: cases,
-                                          augmentation: augmentation, job: job, progress: progress))
+                                          augmentation: augmentation, settings: job.settings, source: job.out.path,
+                                          progress: progress))
             try run.writeCheckpoint(CheckpointState(arch: job.arch, epoch: epoch, history: history,
                                                     settings: job.settings), network: network)
         }
@@ -116,10 +118,9 @@ public enum Trainer {
         return (network, nil)
     }
 
-    /// One pass over the shuffled training cases.
-    static func trainEpoch(_ epoch: Int, network: Network, dataset: Dataset, cases: [Case],
-                           augmentation: Augmentation?, job: TrainingJob, progress: EUSSupport.Progress) throws -> EpochRecord {
-        let settings = job.settings
+    /// One pass over the shuffled training cases. `source` names the run in an error.
+    static func trainEpoch(_ epoch: Int, network: Network, dataset: Dataset, cases: [Case], augmentation: Augmentation?,
+                           settings: TrainingSettings, source: String, progress: EUSSupport.Progress) throws -> EpochRecord {
         let start = Date()
         var order = Array(cases.indices)
         var random = SeededRandom(seed: settings.seed, 0x7EA1, UInt64(epoch))
@@ -129,15 +130,25 @@ public enum Trainer {
         }
         var (lossSum, correct, seen) = (0.0, 0, 0)
         let firstLR = settings.learningRate(epoch: epoch, batch: 0, batchesPerEpoch: batches.count)
+        // Batch b + 1 is decoded and augmented on a background thread while batch b trains;
+        // each case's tensor depends only on (seed, case, epoch), so this changes no number.
+        func prepare(_ b: Int) -> PendingBatch {
+            let items = batches[b].map { cases[$0] }
+            return PendingBatch {
+                try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
+                                  seed: settings.seed, epoch: epoch, threads: PendingBatch.threads)
+            }
+        }
+        var next = batches.isEmpty ? nil : prepare(0)
         for (b, batch) in batches.enumerated() {
             let lr = settings.learningRate(epoch: epoch, batch: b, batchesPerEpoch: batches.count)
             let items = batch.map { cases[$0] }
-            let input = try dataset.batch(items, imageSize: settings.imageSize, augmentation: augmentation,
-                                          seed: settings.seed, epoch: epoch)
+            let input = try Profiler.measure("data: waiting for the batch") { try next!.value() }
+            next = b + 1 < batches.count ? prepare(b + 1) : nil
             let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize,
                                          learningRate: lr, labelSmoothing: settings.labelSmoothing)
             guard step.loss.isFinite else {
-                throw UserError("\(job.out.path): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
+                throw UserError("\(source): the training loss became \(step.loss) at epoch \(epoch), batch \(b + 1) of \(batches.count); try a lower --lr (now \(settings.learningRate))")
             }
             lossSum += Double(step.loss) * Double(items.count)
             correct += step.correct
@@ -159,5 +170,26 @@ extension TrainingSettings {
     func learningRate(epoch: Int, batch: Int, batchesPerEpoch: Int) -> Double {
         schedule.learningRate(base: learningRate, step: (epoch - 1) * batchesPerEpoch + batch,
                               warmupSteps: warmupEpochs * batchesPerEpoch, totalSteps: epochs * batchesPerEpoch)
+    }
+}
+
+/// A training batch built on a background thread, waited for where it is used.
+final class PendingBatch: @unchecked Sendable {
+    /// Threads that build one batch beside the training step: one, so that the step keeps
+    /// the cores it splits its work over and the batch fills the gaps between.
+    static let threads = 1
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[Float], Error>?
+
+    init(_ build: @escaping @Sendable () throws -> [Float]) {
+        DispatchQueue.global().async { [self] in
+            result = Result(catching: build)
+            done.signal()
+        }
+    }
+
+    func value() throws -> [Float] {
+        done.wait()
+        return try result!.get()
     }
 }

@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import EUSCore
 import EUSModels
+import EUSPipeline
 
 struct BenchCommand: ParsableCommand, ChoosesThreads {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure training and inference speed of a ResNet on random images.",
+        abstract: "Measure training and inference speed of a ResNet, on random images or end to end on a data set.",
         discussion: """
             Builds a 2-class network, then times --steps training steps (forward, backward and \
             an SGD step in train mode; convolutions by im2col + sgemm) and --steps eval-mode \
@@ -26,7 +27,16 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
             sgemm_gflops are a 2048³ cblas_sgemm's GFLOP/s on 1 and on --threads OpenBLAS \
             threads, and the peak fractions divide gflops_* by the latter; openblas_core is \
             the kernel OpenBLAS runs (OPENBLAS_CORETYPE pins it, and a note says so when the \
-            pin is below the CPU). Run a release build \
+            pin is below the CPU).
+
+            End to end (--data DIR, or --demo-config): whole epochs of train's loop on the \
+            training partition of the 8:2 stratified split, with decoding, augmentation and \
+            batching on the clock, after one warm-up epoch, and predict's batches over every \
+            case; the study's recipe (AdamW, EMA, label smoothing) at --image-size, --width and \
+            --batch-size. --demo-config is the demo's configuration: the phantom of seed 1 \
+            (made in a temporary folder unless --data is given), 160 px and width 32. The JSON \
+            line then also has mode "end_to_end", load_img_s (building training batches \
+            alone) and train_cases. Run a release build \
             (swift build -c release) for meaningful numbers. --profile prints wall time per \
             layer kind of a training step and of an eval forward on stderr.
             """
@@ -35,14 +45,23 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     @Option(help: "Architecture: resnet18, resnet34 or resnet50.")
     var arch = Architecture.resnet34
 
-    @Option(help: "Square input size in pixels.")
-    var imageSize = 224
+    @Option(help: "Square input size in pixels (default 224; 160 with --demo-config).")
+    var imageSize: Int?
 
     @Option(help: "Images per batch.")
     var batchSize = 16
 
-    @Option(help: "ResNet base width: 64 is torchvision's, the demo trains 32.")
-    var width = 64
+    @Option(help: "ResNet base width: 64 is torchvision's, the demo trains 32 (default 64; 32 with --demo-config).")
+    var width: Int?
+
+    @Option(help: "End to end on this data set (a class-per-folder tree or a manifest, as train takes).")
+    var data: String?
+
+    @Flag(help: "End to end in the demo's configuration: its phantom (unless --data), 160 px, width 32.")
+    var demoConfig = false
+
+    @Option(help: "End to end: timed epochs of training, and timed passes of prediction over every case.")
+    var epochs = 2
 
     @Option(help: "Timed steps for training and for inference (after one warm-up step each).")
     var steps = 3
@@ -57,16 +76,20 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     var peakSize = 2048
 
     func validate() throws {
-        guard imageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
-        guard batchSize >= 1, steps >= 1, threads >= 1, width >= 1 else {
-            throw ValidationError("--batch-size, --steps, --threads and --width must be at least 1")
+        guard resolvedImageSize >= 32 else { throw ValidationError("--image-size must be at least 32") }
+        guard batchSize >= 1, steps >= 1, threads >= 1, resolvedWidth >= 1, epochs >= 1 else {
+            throw ValidationError("--batch-size, --steps, --threads, --width and --epochs must be at least 1")
         }
     }
 
+    var resolvedImageSize: Int { imageSize ?? (demoConfig ? DemoPreset(quick: false).training.imageSize : 224) }
+    var resolvedWidth: Int { width ?? (demoConfig ? DemoPreset(quick: false).training.width : 64) }
+
     func run() throws {
         if let warning = Self.pinnedKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
-        var result = Benchmark.run(architecture: arch, imageSize: imageSize,
-                                   batchSize: batchSize, steps: steps, width: width, profile: profile)
+        if data != nil || demoConfig { return try runEndToEnd() }
+        var result = Benchmark.run(architecture: arch, imageSize: resolvedImageSize,
+                                   batchSize: batchSize, steps: steps, width: resolvedWidth, profile: profile)
         if peakSize > 0 {
             result.sgemmPeak = (GEMM.sgemmPeak(size: peakSize, threads: 1), GEMM.sgemmPeak(size: peakSize, threads: threads))
         }
@@ -76,6 +99,30 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
             FileHandle.standardError.write(Data((tables.joined(separator: "\n\n") + "\n").utf8))
         }
         print(result.jsonLine)
+    }
+
+    /// `--data` / `--demo-config`: the training loop and the prediction batches as the
+    /// commands run them, on the demo's phantom when no data is given.
+    func runEndToEnd() throws {
+        var settings = TrainingSettings.study
+        settings.imageSize = resolvedImageSize
+        settings.width = resolvedWidth
+        settings.batchSize = batchSize
+        let result = try TrainingBenchmark.run(data: data.map { URL(fileURLWithPath: $0) }, arch: arch, settings: settings,
+                                               epochs: epochs, profile: profile)
+        if profile {
+            FileHandle.standardError.write(Data((Benchmark.profileTable(result.profile, steps: result.steps, title: "Training step, end to end") + "\n").utf8))
+        }
+        let peak = peakSize > 0 ? GEMM.sgemmPeak(size: peakSize, threads: threads) : nil
+        func number(_ value: Double) -> String { String(format: "%.3f", value) }
+        let trainGFLOPS = 3 * result.flopsPerImage * result.trainImagesPerSecond / 1e9
+        print("{\"arch\": \"\(arch.rawValue)\", \"mode\": \"end_to_end\", \"image_size\": \(settings.imageSize), "
+              + "\"width\": \(settings.width), \"batch_size\": \(batchSize), \"threads\": \(Parallel.threadCount), "
+              + "\"train_cases\": \(result.trainCases), \"epochs\": \(epochs), \"train_img_s\": \(number(result.trainImagesPerSecond)), "
+              + "\"infer_img_s\": \(number(result.inferImagesPerSecond)), \"load_img_s\": \(number(result.loadImagesPerSecond)), "
+              + "\"gflops_train\": \(number(trainGFLOPS)), \"peak_rss_mib\": \(number(Benchmark.peakResidentMiB())), "
+              + "\"openblas_core\": \"\(GEMM.coreName)\""
+              + (peak.map { ", \"sgemm_gflops\": \(number($0)), \"train_peak_fraction\": \(number(trainGFLOPS / $0))" } ?? "") + "}")
     }
 
     /// A note when `OPENBLAS_CORETYPE` holds OpenBLAS to a kernel without AVX-512 on a CPU that
