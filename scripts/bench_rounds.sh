@@ -1,31 +1,54 @@
 #!/usr/bin/env bash
 # Speed against PyTorch, as issue-style tables: for each configuration, alternating rounds of
-# `eus-report bench` and scripts/bench_torch.py on the same machine, under the environment's
-# OpenBLAS setting and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (what a user's machine
-# runs). Prints one row per round with both img/s and their ratio (ours / PyTorch).
+# `eus-report bench` and scripts/bench_torch.py on the same machine, with OpenBLAS pinned to
+# its Haswell (AVX2) kernel as CI runs it, and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset
+# (the kernel a user's machine picks). Prints one row per round with both img/s and their
+# ratio (ours / PyTorch), and each side's peak RSS.
 #
-#   TORCH_PYTHON=/tmp/torch/bin/python scripts/bench_rounds.sh [ROUNDS]
+# The configurations: random tensors at 224 and 128 px (width 64), and the demo's own
+# configuration end to end (`--demo-config`: the seed-1 phantom, 160 px, width 32, decoding
+# and augmentation on the clock, the demo's recipe on both sides).
+#
+#   TORCH_PYTHON=/tmp/torch/bin/python scripts/bench_rounds.sh [ROUNDS] [KERNELS...]
+#   KERNELS: haswell native (default both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds="${1:-2}"
+rounds="${1:-2}"; shift || true
+kernels=("${@:-haswell native}"); read -r -a kernels <<<"${kernels[*]}"
 python="${TORCH_PYTHON:?set TORCH_PYTHON to a Python with torch 2.15 and torchvision 0.29.2}"
 swift build -c release --product eus-report >/dev/null
 bin="$(swift build -c release --show-bin-path)/eus-report"
-configs=("resnet34 224 64" "resnet50 224 64" "resnet34 128 64" "resnet50 128 64" "resnet34 128 32" "resnet50 128 32" "resnet34 160 32" "resnet50 160 32")
+phantom="$(mktemp -d)/phantom"
+"$bin" synth --out "$phantom" --seed 1 --quiet >/dev/null
+configs=("resnet34 224 64" "resnet50 224 64" "resnet34 128 64" "resnet50 128 64" "resnet34 demo" "resnet50 demo")
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
-echo "| kernel | arch | px | width | round | train ours | train torch | ratio | infer ours | infer torch | ratio |"
+echo "| kernel | arch | config | round | train ours | train torch | ratio | infer ours | infer torch | ratio | RSS ours / torch (MiB) |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
-for kernel in pinned native; do
-    run=(); [[ $kernel == native ]] && run=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+for kernel in "${kernels[@]}"; do
+    case $kernel in
+        haswell) run=(env OPENBLAS_CORETYPE=Haswell) ;;
+        native) run=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE) ;;
+        *) echo "unknown kernel setting $kernel (haswell or native)" >&2; exit 2 ;;
+    esac
     for config in "${configs[@]}"; do
         read -r arch size width <<<"$config"
+        if [[ $size == demo ]]; then
+            ours_args=(--demo-config --data "$phantom" --epochs 2 --peak-size 0)
+            torch_args=(--demo-config --data "$phantom" --epochs 2)
+            label="demo, end to end"
+        else
+            ours_args=(--image-size "$size" --width "$width" --steps 3 --peak-size 0)
+            torch_args=(--image-size "$size" --width "$width" --steps 3)
+            label="$size px, width $width"
+        fi
         for round in $(seq 1 "$rounds"); do
-            ours=$("${run[@]}" "$bin" bench --arch "$arch" --image-size "$size" --width "$width" --steps 3)
-            torch=$("${run[@]}" "$python" scripts/bench_torch.py --arch "$arch" --image-size "$size" --width "$width" --steps 3)
+            ours=$("${run[@]}" "$bin" bench --arch "$arch" "${ours_args[@]}" 2>/dev/null)
+            torch=$("${run[@]}" EUS_REPORT="$bin" "$python" scripts/bench_torch.py --arch "$arch" "${torch_args[@]}" 2>/dev/null | tail -1)
             ot=$(field train_img_s <<<"$ours"); tt=$(field train_img_s <<<"$torch")
             oi=$(field infer_img_s <<<"$ours"); ti=$(field infer_img_s <<<"$torch")
-            printf "| %s | %s | %s | %s | %s | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× |\n" "$kernel" "$arch" "$size" "$width" "$round" \
-                "$ot" "$tt" "$(echo "$ot / $tt" | bc -l)" "$oi" "$ti" "$(echo "$oi / $ti" | bc -l)"
+            om=$(field peak_rss_mib <<<"$ours"); tm=$(field peak_rss_mib <<<"$torch")
+            printf "| %s | %s | %s | %s | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× | %.0f / %.0f |\n" "$kernel" "$arch" "$label" "$round" \
+                "$ot" "$tt" "$(echo "$ot / $tt" | bc -l)" "$oi" "$ti" "$(echo "$oi / $ti" | bc -l)" "$om" "$tm"
         done
     done
 done

@@ -143,7 +143,7 @@ public enum Trainer {
         for (b, batch) in batches.enumerated() {
             let lr = settings.learningRate(epoch: epoch, batch: b, batchesPerEpoch: batches.count)
             let items = batch.map { cases[$0] }
-            let input = try Profiler.measure("data: waiting for the batch") { try next!.value() }
+            let input = try Profiler.measure("waiting for the batch") { try next!.value() }
             next = b + 1 < batches.count ? prepare(b + 1) : nil
             let step = network.trainStep(input: input, labels: items.map(\.classIndex), imageSize: settings.imageSize,
                                          learningRate: lr, labelSmoothing: settings.labelSmoothing)

@@ -272,6 +272,31 @@ final class BenchReportTests: CLITestCase {
         XCTAssertEqual(try XCTUnwrap(json["train_peak_fraction"] as? Double), train / peak, accuracy: 1e-3)
     }
 
+    /// End to end on a tiny phantom: train's epochs and predict's batches are timed, and the
+    /// line says which mode it measured and on how many training cases (the 8:2 split's).
+    func testBenchEndToEndRunsTrainsLoopOnTheData() throws {
+        let synth = try CLI.run(["synth", "--out", path("data"), "--gist", "5", "--lm", "5", "--size", "40"])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        let result = try CLI.run(["bench", "--data", path("data"), "--arch", "resnet18", "--width", "8", "--image-size", "32",
+                                  "--batch-size", "4", "--epochs", "1", "--peak-size", "64", "--profile"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["mode"] as? String, "end_to_end")
+        XCTAssertEqual(json["train_cases"] as? Int, 8, "8 of the 10 cases train")
+        XCTAssertEqual(json["image_size"] as? Int, 32)
+        for key in ["train_img_s", "infer_img_s", "load_img_s", "gflops_train", "sgemm_gflops", "train_peak_fraction"] {
+            XCTAssertGreaterThan(json[key] as? Double ?? 0, 0, "\(key) in \(result.stdout)")
+        }
+        XCTAssertTrue(result.stderr.contains("Training step, end to end"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("optimizer step") && result.stderr.contains("waiting for the batch"), result.stderr)
+    }
+
+    func testBenchEndToEndNamesAMissingDataSet() throws {
+        let result = try CLI.run(["bench", "--data", path("absent"), "--epochs", "1", "--peak-size", "0"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("error: ") && result.stderr.contains(path("absent")), result.stderr)
+    }
+
     func testAPinnedKernelBelowTheCPUIsNamed() {
         let avx512: Set<String> = ["fpu", "avx2", "avx512f"]
         XCTAssertNotNil(BenchCommand.pinnedKernelWarning(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx512, core: "Haswell"))
