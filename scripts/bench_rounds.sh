@@ -19,7 +19,7 @@ python="${TORCH_PYTHON:?set TORCH_PYTHON to a Python with torch 2.15 and torchvi
 swift build -c release --product eus-report >/dev/null
 bin="$(swift build -c release --show-bin-path)/eus-report"
 phantom="$(mktemp -d)/phantom"
-"$bin" synth --out "$phantom" --seed 1 --quiet >/dev/null
+EUS_REPORT_QUIET=1 "$bin" synth --out "$phantom" --seed 1 >/dev/null
 configs=("resnet34 224 64" "resnet50 224 64" "resnet34 128 64" "resnet50 128 64" "resnet34 demo" "resnet50 demo")
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 echo "| kernel | arch | config | round | train ours | train torch | ratio | infer ours | infer torch | ratio | RSS ours / torch (MiB) |"
