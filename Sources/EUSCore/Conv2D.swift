@@ -443,6 +443,8 @@ enum Im2Col {
                         let source = plane + ih * width + a * stride + q - padding
                         if stride == 1 {
                             (target + a - j0).update(from: source, count: b - a)
+                        } else if stride == 2 {
+                            copyEvenElements(target + a - j0, source, count: b - a)
                         } else {
                             for j in 0..<(b - a) { target[a - j0 + j] = source[j * stride] }
                         }
@@ -510,6 +512,8 @@ enum Im2Col {
                                 let target = plane + ih * width + first * stride + q - padding
                                 if stride == 1 {
                                     Im2Col.add(target, source + first, count: last - first)
+                                } else if stride == 2 {
+                                    Im2Col.addToEvenElements(target, source + first, count: last - first)
                                 } else {
                                     for j in 0..<(last - first) { target[j * stride] += source[first + j] }
                                 }
@@ -520,6 +524,35 @@ enum Im2Col {
                 }
             }
         }
+    }
+
+    /// target[j] = source[2j] for j < count (a stride-2 row of taps), eight at a time from
+    /// sixteen loaded floats. A block is loaded only while a later tap remains, so no load
+    /// reads past source[2(count - 1)].
+    @inline(__always)
+    static func copyEvenElements(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var j = 0
+        while j + 8 < count {
+            let pairs = UnsafeRawPointer(source + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(target + j).storeBytes(of: pairs.evenHalf, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { target[j] = source[2 * j]; j += 1 }
+    }
+
+    /// target[2j] += source[j] for j < count, eight at a time through sixteen loaded floats
+    /// whose odd elements are stored back unchanged; only while a later tap remains, so
+    /// nothing past target[2(count - 1)] is touched.
+    @inline(__always)
+    static func addToEvenElements(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var j = 0
+        while j + 8 < count {
+            var pairs = UnsafeRawPointer(target + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+            pairs.evenHalf += UnsafeRawPointer(source + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + 2 * j).storeBytes(of: pairs, as: SIMD16<Float>.self)
+            j += 8
+        }
+        while j < count { target[2 * j] += source[j]; j += 1 }
     }
 
     /// target[i] += source[i] for i < count, eight lanes at a time.
