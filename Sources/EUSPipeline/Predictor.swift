@@ -105,9 +105,17 @@ public enum Predictor {
                         testTimeAugmentation: Bool = false) throws -> [CasePrediction] {
         let progress = EUSSupport.Progress(title: title, total: cases.count)
         var results: [CasePrediction] = []
-        for start in stride(from: 0, to: cases.count, by: batchSize) {
-            let items = Array(cases[start ..< min(start + batchSize, cases.count)])
-            let input = try dataset.batch(items, imageSize: imageSize)
+        let starts = Array(stride(from: 0, to: cases.count, by: batchSize))
+        func items(_ b: Int) -> [Case] { Array(cases[starts[b] ..< min(starts[b] + batchSize, cases.count)]) }
+        func prepare(_ b: Int) -> PendingBatch {
+            let items = items(b)
+            return PendingBatch { try dataset.batch(items, imageSize: imageSize, threads: PendingBatch.threads) }
+        }
+        var next = starts.isEmpty ? nil : prepare(0)
+        for b in starts.indices {
+            let items = items(b)
+            let input = try next!.value()
+            next = b + 1 < starts.count ? prepare(b + 1) : nil
             // With Grad-CAM the logits come from its (differentiable) forward, so that the
             // explained class and the prediction agree; without, from the faster prediction
             // forward. The two agree to about 1e-6 (see Conv2D.forward).

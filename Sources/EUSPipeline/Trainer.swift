@@ -172,24 +172,3 @@ extension TrainingSettings {
                               warmupSteps: warmupEpochs * batchesPerEpoch, totalSteps: epochs * batchesPerEpoch)
     }
 }
-
-/// A training batch built on a background thread, waited for where it is used.
-final class PendingBatch: @unchecked Sendable {
-    /// Threads that build one batch beside the training step: one, so that the step keeps
-    /// the cores it splits its work over and the batch fills the gaps between.
-    static let threads = 1
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[Float], Error>?
-
-    init(_ build: @escaping @Sendable () throws -> [Float]) {
-        DispatchQueue.global().async { [self] in
-            result = Result(catching: build)
-            done.signal()
-        }
-    }
-
-    func value() throws -> [Float] {
-        done.wait()
-        return try result!.get()
-    }
-}
