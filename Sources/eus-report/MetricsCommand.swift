@@ -43,6 +43,8 @@ struct MetricsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Call a case positive when P(positive) >= this value.")
     var threshold: Double = 0.5
 
+    @OptionGroup var patients: PatientOptions
+
     func validate() throws {
         guard threshold.isFinite, threshold >= 0, threshold <= 1 else {
             throw ValidationError("--threshold must be in [0,1] (got \(threshold))")
@@ -54,7 +56,7 @@ struct MetricsCommand: ParsableCommand {
             let table = try PredictionTable(contentsOf: URL(fileURLWithPath: predictions))
             let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
             let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
-                                                       thresholdSource: source)
+                                                       thresholdSource: source, patientAggregation: patients.aggregation)
             let folder = URL(fileURLWithPath: out)
             try AtomicOutput.checkSeparate(output: folder, from: [URL(fileURLWithPath: predictions)])
             // Both files or neither: the folder is built aside and swapped in whole.

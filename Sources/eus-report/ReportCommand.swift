@@ -48,6 +48,7 @@ struct ReportCommand: ParsableCommand {
     var templates: String?
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var patients: PatientOptions
 
     func validate() throws {
         if let threshold, !(threshold.isFinite && threshold >= 0 && threshold <= 1) {
@@ -59,7 +60,8 @@ struct ReportCommand: ParsableCommand {
         do {
             output.apply()
             try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: input)])
-            let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            var options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            options.patientAggregation = patients.aggregation
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
             let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)
