@@ -216,7 +216,7 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
 {{#caption}}<caption>{{caption}}</caption>{{/caption}}
 <thead><tr>{{#header}}<th{{^isText}} class="num"{{/isText}}>{{text}}</th>{{/header}}</tr></thead>
 <tbody>
-{{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{text}}</td>{{/cells}}</tr>
+{{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{#href}}<a href="#{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>
 {{/rows}}
 </tbody>
 </table>
