@@ -26,7 +26,7 @@ extension ReportContext {
 
     /// The sections the report shows, in order, without building their blocks.
     var shownSections: [ReportSection] {
-        ReportSection.shown(crossValidated: crossValidation != nil).filter { $0 != .patients || metrics.patients != nil }
+        ReportSection.shown(crossValidated: crossValidation != nil, perPatient: metrics.patients != nil)
     }
 
     /// "4. Diagnostic accuracy", as the PDF numbers the sections.

@@ -20,9 +20,9 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case checklist
 
     /// The sections a report shows: all of them, but cross-validation only for out-of-fold
-    /// predictions.
-    public static func shown(crossValidated: Bool) -> [ReportSection] {
-        allCases.filter { $0 != .crossValidation || crossValidated }
+    /// predictions and the per-patient analysis only when some patient has several images.
+    public static func shown(crossValidated: Bool, perPatient: Bool = false) -> [ReportSection] {
+        allCases.filter { ($0 != .crossValidation || crossValidated) && ($0 != .patients || perPatient) }
     }
 
     /// The HTML anchor.
