@@ -26,6 +26,14 @@ struct MetricsCommand: ParsableCommand {
         Youden threshold (exploratory). Per pair of models: the paired DeLong test, McNemar's \
         exact and continuity-corrected tests, and the agreement table.
 
+        Columns reader:NAME hold endosonographers' calls (GIST, LM or blank for unread; \
+        reader:NAME+ai the same reader with the networks in view): each reader's 2x2 table and \
+        proportions, every network and assisted reading against the reader (differences in \
+        sensitivity and specificity with Newcombe CIs, exact McNemar), Cohen's kappa for every \
+        pair and Fleiss' kappa over the readers. With patient_id and a patient of several \
+        images: per-patient metrics (--patient-aggregation) and a patient-level bootstrap CI \
+        of the AUC.
+
         Example:
           eus-report metrics eval/predictions.csv --out output/metrics --positive GIST
         """

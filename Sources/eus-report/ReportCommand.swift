@@ -21,6 +21,11 @@ struct ReportCommand: ParsableCommand {
                            training and gradcam_gallery when the input has them,
                            each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
+          checklist.csv    CLAIM 2024 and STARD 2015, filled in from the run
+
+        reader:NAME columns (endosonographers' calls) add the Readers section and the \
+        readers' points on the ROC figure; patient_id with several images per patient adds \
+        the Per-patient analysis (see `eus-report metrics --help`).
 
         HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else the \
         copy built into eus-report (a templates/ folder nearby is never used \
