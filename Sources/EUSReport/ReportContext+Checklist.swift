@@ -56,7 +56,7 @@ extension ReportContext {
     func whereText(_ item: ChecklistItem) -> String {
         switch item.status {
         case .addressed: return "\(item.section.map(sectionReference) ?? ""): \(item.detail)"
-        case .partly: return (item.section.map { "\(sectionReference($0)): " } ?? "") + "missing: " + item.detail
+        case .partly: return (item.section.map { "\(sectionReference($0)): " } ?? "") + item.detail
         case .authors: return "for the authors: " + item.detail
         case .notDone: return item.detail
         }
