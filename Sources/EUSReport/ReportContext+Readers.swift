@@ -18,7 +18,7 @@ extension ReportContext {
             let why = input.isSynthetic
                 ? "The phantom's images were never read by endosonographers, so this report has no readers, and none are invented for it."
                 : "The input has no reader columns, so the networks are not compared with endosonographers."
-            return [.callout("No readers' calls. \(why) To add them, give `run` or `evaluate` a readers file (--readers readers.csv: case_id,<reader>..., each cell \(metrics.positiveClass), \(metrics.negativeClass) or blank), or add reader:<name> columns to a predictions CSV (docs/formats.md).", warning: false)]
+            return [.callout("No readers' calls. \(why) To add them, give run or evaluate a readers file (--readers readers.csv: case_id,<reader>..., each cell \(metrics.positiveClass), \(metrics.negativeClass) or blank), or add reader:<name> columns to a predictions CSV (docs/formats.md).", warning: false)]
         }
         var blocks: [ReportBlock] = [.paragraph("\(readers.readers.count) reading\(readers.readers.count == 1 ? "" : "s") of the same cases by endosonographers (\(readers.readers.map { raterName($0.name) }.joined(separator: ", "))). Each reader is judged on the cases it read; a comparison uses the cases both raters read. A network calls \(metrics.positiveClass) when P(\(metrics.positiveClass)) ≥ \(MetricsText.decimal(metrics.threshold, digits: 2)). The readers are the labelled squares on the ROC figure (Figures section).")]
         blocks.append(.table(readerAccuracyTable(readers)))
