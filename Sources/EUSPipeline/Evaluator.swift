@@ -47,6 +47,8 @@ public struct EvaluationJob: Sendable {
     public var testTimeAugmentation: Bool = false
     /// Where the evaluation stands in a larger job ("fold 2/5"), for the progress line.
     public var label: String?
+    /// Endosonographers' calls (`--readers`), written into predictions.csv as `reader:` columns.
+    public var readers: URL?
 
     public init(data: URL, split: URL, models: [ModelRun], out: URL, cam: CAMSettings, threshold: Double,
                 positiveClass: String?, splitSettings: SplitSettings? = nil,
@@ -74,6 +76,7 @@ public enum Evaluator {
         let cases = split.cases(.validation, of: dataset)
         guard !cases.isEmpty else { throw UserError("\(job.split.path): no validation cases") }
         let runs = try job.models.map { try LoadedRun(model: $0, dataset: dataset) }
+        let readers = try job.readers.map { try ReaderFile(contentsOf: $0, dataset: dataset) }
         try Pipeline.checkWritable(job.out)
         try AtomicOutput.checkSeparate(output: job.out, from: [job.data, job.split] + job.models.map(\.folder))
         Interruption.watch(job.out.deletingLastPathComponent(), recursive: false)
@@ -95,7 +98,7 @@ public enum Evaluator {
                 try copy(run.folder.config, to: staging.appendingPathComponent("configs/\(run.name).json"))
             }
             try AtomicOutput.write(combinedCSV(names: names, predictions: predictions, dataset: dataset,
-                                               threshold: job.threshold),
+                                               threshold: job.threshold, readers: readers),
                                    to: staging.appendingPathComponent("predictions.csv"))
             try split.write(to: staging.appendingPathComponent("split.csv"), for: dataset)
             var steps = job.steps
@@ -114,12 +117,14 @@ public enum Evaluator {
     }
 
     /// `case_id,label,<model>...,<model>_call...,<model>_correct...,<model>_cam_energy...,
-    /// <model>_cam_hit...,path,mask_path` (docs/formats.md). Paths are absolute, so the report
-    /// can find the images from anywhere.
-    static func combinedCSV(names: [String], predictions: [[CasePrediction]], dataset: Dataset, threshold: Double) -> String {
+    /// <model>_cam_hit...,path,mask_path[,patient_id][,reader:<name>...]` (docs/formats.md).
+    /// Paths are absolute, so the report can find the images from anywhere.
+    static func combinedCSV(names: [String], predictions: [[CasePrediction]], dataset: Dataset, threshold: Double,
+                            readers: ReaderFile? = nil) -> String {
         var header = ["case_id", "label"] + names
         header += names.map { "\($0)_call" } + names.map { "\($0)_correct" }
         header += names.map { "\($0)_cam_energy" } + names.map { "\($0)_cam_hit" } + ["path", "mask_path"]
+        header += (dataset.hasPatientIDs ? ["patient_id"] : []) + (readers?.header ?? [])
         var writer = CSVWriter(header: header)
         let byID = Dictionary(uniqueKeysWithValues: dataset.cases.map { ($0.id, $0) })
         for row in predictions[0].indices {
@@ -132,6 +137,7 @@ public enum Evaluator {
             fields += perModel.map { $0.camEnergyInMask.map { String(format: "%.6f", $0) } ?? "" }
             fields += perModel.map { $0.camPointingHit.map { $0 ? "1" : "0" } ?? "" }
             fields += [item.path.standardizedFileURL.path, item.maskPath?.standardizedFileURL.path ?? ""]
+            fields += (dataset.hasPatientIDs ? [item.patientID ?? ""] : []) + (readers?.fields(caseID: first.caseID) ?? [])
             writer.append(fields)
         }
         return writer.text

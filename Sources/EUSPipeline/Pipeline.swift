@@ -21,6 +21,8 @@ public struct PipelineJob: Sendable {
     /// k-fold cross-validation instead of the single hold-out (`--folds`); `split`, when
     /// given, is then a folds.csv.
     public var folds: FoldSettings?
+    /// Endosonographers' calls of the validation cases (`--readers`), hold-out only.
+    public var readers: URL?
 
     public init(data: URL, out: URL, architectures: [Architecture], split: URL?, splitSettings: SplitSettings,
                 training: TrainingSettings, cam: CAMSettings, threshold: Double, positiveClass: String?,
@@ -51,6 +53,7 @@ public struct PipelineJob: Sendable {
             String(data: (try? JSONFile.encode(cam)) ?? Data(), encoding: .utf8) ?? "",
             "\(threshold)", positiveClass ?? "-", testTimeAugmentation ? "tta" : "-",
         ] + (folds.map { ["folds \($0.count)x\($0.repeats) seed \($0.seed)"] } ?? [])
+            + (readers.map { ["readers \($0.standardizedFileURL.path)"] } ?? [])
         return parts.joined(separator: "|")
     }
 }
@@ -67,7 +70,7 @@ public enum Pipeline {
     /// Runs every step of `job` in its work folder, then writes the report to `job.out`.
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
-        let inputs = [job.data] + (job.split.map { [$0] } ?? [])
+        let inputs = [job.data] + (job.split.map { [$0] } ?? []) + (job.readers.map { [$0] } ?? [])
         try AtomicOutput.checkSeparate(output: job.out, from: inputs)
         try AtomicOutput.checkSeparate(output: job.workFolder, from: inputs)
         try OutputLock.acquire(job.out)
@@ -84,6 +87,10 @@ public enum Pipeline {
     static func run(_ job: PipelineJob, runner: StepRunner, synthetic: Bool?) throws -> PipelineOutcome {
         if let folds = job.folds {
             return try CrossValidationRun.run(job, folds: folds, runner: runner, synthetic: synthetic)
+        }
+        if let readers = job.readers {
+            // Checked before any training, so a bad file fails in seconds, not after the networks.
+            try ReaderFile.check(readers, data: job.data, positiveClass: job.positiveClass)
         }
         let start = Date()
         let work = runner.workFolder
@@ -107,6 +114,7 @@ public enum Pipeline {
                 threshold: job.threshold, positiveClass: job.positiveClass, splitSettings: job.splitSettings,
                 steps: runner.timings, synthetic: synthetic)
             evaluation.testTimeAugmentation = job.testTimeAugmentation
+            evaluation.readers = job.readers
             _ = try Evaluator.evaluate(evaluation)
         }
         try runner.step("report") {

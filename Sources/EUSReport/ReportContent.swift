@@ -8,6 +8,12 @@ public struct ReportTable: Sendable {
     /// Columns after the first are right-aligned numbers unless listed here.
     public var textColumns: Set<Int>
     public var note: String?
+    /// Per row and column, an HTML anchor the cell links to (`links[row][column]`); rows or
+    /// columns beyond the array have no link. The PDF prints the text alone.
+    public var links: [[String?]] = []
+    /// A text column whose cells the PDF wraps onto several lines (taking the width the page
+    /// lacks) instead of truncating them.
+    public var wrapColumn: Int?
 
     public init(caption: String? = nil, header: [String], rows: [[String]], textColumns: Set<Int> = [0], note: String? = nil) {
         precondition(rows.allSatisfy { $0.count == header.count }, "ReportTable: every row needs \(header.count) cells")

@@ -11,7 +11,7 @@ extension ReportContext {
     /// Every section's blocks, in `ReportSection` order; the cross-validation section only
     /// when there were folds.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
-        ReportSection.shown(crossValidated: crossValidation != nil).map { ($0, blocks(for: $0)) }
+        shownSections.map { ($0, unitStated(blocks(for: $0), section: $0)) }
     }
 
     /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
@@ -42,6 +42,9 @@ extension ReportContext {
         case .gradcam: return galleryBlocks
         case .audit: return auditBlocks
         case .reproducibility: return reproducibilityBlocks
+        case .readers: return readerBlocks
+        case .patients: return patientBlocks
+        case .checklist: return checklistBlocks
         }
     }
 
@@ -86,7 +89,7 @@ extension ReportContext {
 
     var figureBlocks: [ReportBlock] {
         [.figure(name: "forest", caption: "Forest plot: point estimates with Wilson 95% CIs (dark) and Wald 95% CIs (light)."),
-         .figure(name: "roc", caption: "ROC curves with the chance diagonal; dots mark each model's operating point at the threshold. AUC with DeLong 95% CI in the legend."),
+         .figure(name: "roc", caption: "ROC curves with the chance diagonal; dots mark each model's operating point at the threshold. AUC with DeLong 95% CI in the legend." + (metrics.readers == nil ? "" : " Squares: each reader's sensitivity and 1 − specificity on the cases it read (Readers section).")),
          .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with the number of cases per bin below.")]
     }
 

@@ -123,15 +123,20 @@ public struct ReportContext {
     // MARK: - Metrics tables
 
     public func intervalTable(_ model: ModelMetrics) -> ReportTable {
+        intervalTable(display(model), model.proportions)
+    }
+
+    /// Every interval of a set of proportions, for a network or a reader.
+    func intervalTable(_ name: String, _ proportions: ProportionSet) -> ReportTable {
         let methods: [(String, BinomialInterval)] = [("Wald", .wald), ("Wilson", .wilson), ("Wilson CC", .wilsonCC),
                                                     ("Clopper-Pearson", .clopperPearson), ("Agresti-Coull", .agrestiCoull), ("Jeffreys", .jeffreys)]
-        let rows = model.proportions.ordered.map { key, summary in
+        let rows = proportions.ordered.map { key, summary in
             [key.displayName, MetricsText.fraction(summary), MetricsText.percentNumber(summary.value)]
                 + methods.map { _, method in
                     summary.interval(method).map { "\(MetricsText.percentNumber($0.lower))–\(MetricsText.percentNumber($0.upper))" } ?? MetricsText.notAvailable
                 }
         }
-        return ReportTable(caption: "\(display(model)): proportions (%) with every 95% interval",
+        return ReportTable(caption: "\(name): proportions (%) with every 95% interval",
                            header: ["Measure", "x/n", "Estimate"] + methods.map(\.0), rows: rows,
                            note: "Wald intervals are clipped to [0, 100] (the study's convention); \"n/a\" marks a proportion with n = 0.")
     }

@@ -92,6 +92,8 @@ extension ReportInput {
         public var positiveClass: String
         public var bootstrapResamples: Int
         public var seed: UInt64
+        /// How a patient's P(positive) is made from its images' (`--patient-aggregation`).
+        public var patientAggregation: PatientAggregation = .mean
 
         public init(threshold: Double? = nil, thresholdSource: String? = nil, positiveClass: String = "GIST",
                     bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
@@ -191,7 +193,7 @@ extension ReportInput {
         }
         return try MetricsComputer.compute(table, positiveClass: options.positiveClass, threshold: threshold,
                                            thresholdSource: source, bootstrapResamples: options.bootstrapResamples,
-                                           seed: options.seed)
+                                           seed: options.seed, patientAggregation: options.patientAggregation)
     }
 
     private static func makeCases(_ table: PredictionTable, csv: CSVTable, metrics: MetricsDocument,

@@ -8,15 +8,21 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case metrics
     case figures
     case pairedTests = "paired-tests"
+    /// The endosonographers beside the networks (always shown: without reader columns it says so).
+    case readers
+    /// Only when some patient has more than one image.
+    case patients
     case training
     case gradcam
     case audit
     case reproducibility
+    /// The CLAIM 2024 and STARD 2015 items, filled in from the run.
+    case checklist
 
     /// The sections a report shows: all of them, but cross-validation only for out-of-fold
-    /// predictions.
-    public static func shown(crossValidated: Bool) -> [ReportSection] {
-        allCases.filter { $0 != .crossValidation || crossValidated }
+    /// predictions and the per-patient analysis only when some patient has several images.
+    public static func shown(crossValidated: Bool, perPatient: Bool = false) -> [ReportSection] {
+        allCases.filter { ($0 != .crossValidation || crossValidated) && ($0 != .patients || perPatient) }
     }
 
     /// The HTML anchor.
@@ -34,6 +40,9 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .gradcam: return "Grad-CAM gallery"
         case .audit: return "Misclassified-case audit"
         case .reproducibility: return "Reproducibility"
+        case .readers: return "Readers"
+        case .patients: return "Per-patient analysis"
+        case .checklist: return "Reporting checklist"
         }
     }
 }

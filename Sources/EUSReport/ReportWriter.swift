@@ -46,6 +46,7 @@ public enum ReportWriter {
             try AtomicOutput.write(pdf, to: staging.appendingPathComponent("report.pdf"))
             let html = try timed("report.html") { try ReportHTML(context: context, library: library).render() }
             try AtomicOutput.write(html, to: staging.appendingPathComponent("report.html"))
+            try AtomicOutput.write(context.checklistCSV, to: staging.appendingPathComponent("checklist.csv"))
             progress.finish(detail: destination.path)
             return Result(folder: destination, figures: figures.map(\.name), pdfPages: PDFInfo.pageCount(of: pdf),
                           sections: context.sections.map(\.section))

@@ -10,7 +10,8 @@ public enum MetricsComputer {
     /// McNemar's tests and the agreement table.
     ///
     /// A table with fold columns (out-of-fold predictions) gives `CrossValidation.document`:
-    /// these entries for the first repeat's pooled predictions, and `cross_validation`.
+    /// these entries for the first repeat's pooled predictions, and `cross_validation`. With
+    /// `reader:` columns a hold-out document also has `readers` (ReaderAnalysis.compute).
     ///
     /// - Parameters:
     ///   - table: the cases; its labels are class names.
@@ -24,15 +25,22 @@ public enum MetricsComputer {
     ///   - seed: the bootstrap seed; every model uses the same seed, so the models are judged on
     ///     the same resamples.
     ///   - alpha: 1 − confidence level of every interval (0.05 for 95%).
+    ///   - patientAggregation: how a patient's P(positive) is made from its images' when the
+    ///     table has `patient_id` and some patient has more than one image (`patients`).
     /// - Throws: `UserError` naming the table's file when the positive class is not one of the
-    ///   two classes, or when a class has fewer than 2 cases (the DeLong variance needs 2).
+    ///   two classes, or when a class has fewer than 2 cases (the DeLong variance needs 2); when
+    ///   a patient's images carry different labels; when reader columns sit beside fold columns.
     public static func compute(_ table: PredictionTable, positiveClass: String = "GIST",
                                threshold: Double = 0.5,
                                thresholdSource: String? = nil,
                                bootstrapResamples: Int = 2000, seed: UInt64 = 1,
-                               alpha: Double = 0.05) throws -> MetricsDocument {
+                               alpha: Double = 0.05,
+                               patientAggregation: PatientAggregation = .mean) throws -> MetricsDocument {
         precondition(threshold.isFinite, "the threshold must be finite")
         if table.foldColumns != nil {
+            if let reader = table.readers.first {
+                throw UserError("\(table.source), column reader:\(reader.name): reader columns are analysed for a hold-out evaluation, not beside out-of-fold predictions (a fold column)")
+            }
             return try CrossValidation.document(table, positiveClass: positiveClass, threshold: threshold,
                                                 thresholdSource: thresholdSource, bootstrapResamples: bootstrapResamples,
                                                 seed: seed, alpha: alpha)
@@ -61,9 +69,20 @@ public enum MetricsComputer {
             }
         }
         let source = thresholdSource ?? (threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold)")
-        return MetricsDocument(positiveClass: positiveClass, negativeClass: negativeClass,
-                               threshold: threshold, thresholdSource: source,
-                               n: table.caseIDs.count, models: models, comparisons: comparisons)
+        var document = MetricsDocument(positiveClass: positiveClass, negativeClass: negativeClass,
+                                       threshold: threshold, thresholdSource: source,
+                                       n: table.caseIDs.count, models: models, comparisons: comparisons)
+        document.readers = ReaderAnalysis.compute(readers: table.readers, models: table.models, isPositive: isPositive,
+                                                  positiveClass: positiveClass, threshold: threshold, alpha: alpha)
+        if let patientIDs = table.patientIDs {
+            let groups = try PatientGroups(patientIDs: patientIDs, isPositive: isPositive, labels: table.labels, source: table.source)
+            if groups.largestGroup > 1 {
+                document.patients = PatientAnalysis.compute(table, groups: groups, perImage: models, aggregation: patientAggregation,
+                                                            threshold: threshold, bootstrapResamples: bootstrapResamples,
+                                                            seed: seed, alpha: alpha)
+            }
+        }
+        return document
     }
 
     /// One model's metrics; needs ≥ 2 cases of each class.

@@ -15,10 +15,17 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     /// The cross-validation's statistics (`cross_validation`) when the predictions were out of
     /// fold; nil for a hold-out evaluation, whose metrics.json then has no such key.
     public var crossValidation: CrossValidationSummary?
+    /// The readers' calls beside the networks (`readers`, ReaderAnalysis.swift); nil without
+    /// `reader:` columns.
+    public var readers: ReaderAnalysis?
+    /// The per-patient analysis (`patients`, PatientAnalysis.swift); nil unless some patient
+    /// has more than one image.
+    public var patients: PatientAnalysis?
 
     public init(positiveClass: String, negativeClass: String, threshold: Double,
                 thresholdSource: String, n: Int, models: [ModelMetrics],
-                comparisons: [ModelComparison], crossValidation: CrossValidationSummary? = nil) {
+                comparisons: [ModelComparison], crossValidation: CrossValidationSummary? = nil,
+                readers: ReaderAnalysis? = nil, patients: PatientAnalysis? = nil) {
         self.positiveClass = positiveClass
         self.negativeClass = negativeClass
         self.threshold = threshold
@@ -27,12 +34,15 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         self.models = models
         self.comparisons = comparisons
         self.crossValidation = crossValidation
+        self.readers = readers
+        self.patients = patients
     }
 
     enum CodingKeys: String, CodingKey {
         case positiveClass = "positive_class", negativeClass = "negative_class"
         case threshold, thresholdSource = "threshold_source", n, models, comparisons
         case crossValidation = "cross_validation"
+        case readers, patients
     }
 }
 

@@ -4,7 +4,7 @@ import EUSSupport
 /// Every model's P(positive) for every case, read from a predictions CSV (docs/formats.md):
 /// `case_id,label,<model>...`. Model columns are all columns except `case_id`, `label`, `path`,
 /// `mask_path`, `patient_id`, `partition`, `fold`, `repeat` and names ending in `_call`,
-/// `_correct`, `_cam_energy` or `_cam_hit`, so `evaluate`'s output and any other trainer's CSV
+/// `_correct`, `_cam_energy` or `_cam_hit` and `reader:` columns (readers' calls), so `evaluate`'s output and any other trainer's CSV
 /// both work. A `fold` column (and optionally `repeat`) marks out-of-fold predictions of a
 /// cross-validation: see `FoldColumns` (PredictionTable+Folds.swift) for what they must hold.
 ///
@@ -35,6 +35,10 @@ public struct PredictionTable: Sendable, Equatable {
     /// The repeat and fold of every row when the table holds out-of-fold predictions (a `fold`
     /// column); nil for a hold-out evaluation.
     public var foldColumns: FoldColumns?
+    /// The `reader:` columns: endosonographers' calls of the same cases (PredictionTable+Readers.swift).
+    public var readers: [ReaderColumn] = []
+    /// Per row, the patient (`patient_id`); nil when the CSV has no such column.
+    public var patientIDs: [String]?
 
     public static let nonModelColumns: Set<String> = ["case_id", "label", "path", "mask_path", "patient_id", "partition",
                                                       "fold", "repeat"]
@@ -42,7 +46,7 @@ public struct PredictionTable: Sendable, Equatable {
 
     /// True when `column` of a predictions CSV holds a model's P(positive).
     public static func isModelColumn(_ column: String) -> Bool {
-        !nonModelColumns.contains(column) && !nonModelSuffixes.contains { column.hasSuffix($0) }
+        !nonModelColumns.contains(column) && !nonModelSuffixes.contains { column.hasSuffix($0) } && !isReaderColumn(column)
     }
 
     /// The two class names, sorted (GIST before LM).
@@ -92,6 +96,8 @@ public struct PredictionTable: Sendable, Equatable {
         }
         try self.init(source: source, caseIDs: caseIDs, labels: labels, models: models,
                       foldColumns: PredictionTable.readFoldColumns(csv))
+        readers = try PredictionTable.readReaders(csv, labels: labels)
+        patientIDs = PredictionTable.readPatientIDs(csv, caseIDs: caseIDs)
     }
 
     /// A table built in code (the pipeline's predictions), validated like a CSV: unique case

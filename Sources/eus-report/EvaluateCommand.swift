@@ -42,6 +42,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var readerOptions: ReaderOptions
 
     func validate() throws {
         guard !models.isEmpty else { throw ValidationError("give at least one --model NAME=RUN_FOLDER") }
@@ -56,6 +57,7 @@ struct EvaluateCommand: ParsableCommand {
             models: try models.map(EvaluationJob.ModelRun.init(parsing:)), out: URL(fileURLWithPath: out),
             cam: try cam.settings(), threshold: threshold, positiveClass: classes.positive)
         job.testTimeAugmentation = prediction.testTimeAugmentation
+        job.readers = try readerOptions.holdOutReaders(folds: false)
         let document = try Evaluator.evaluate(job)
         print("wrote \(out) (\(document.models.count) models, \(document.data.counts["validation"]?.values.reduce(0, +) ?? 0) validation cases)")
     }

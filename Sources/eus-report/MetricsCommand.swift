@@ -26,6 +26,14 @@ struct MetricsCommand: ParsableCommand {
         Youden threshold (exploratory). Per pair of models: the paired DeLong test, McNemar's \
         exact and continuity-corrected tests, and the agreement table.
 
+        Columns reader:NAME hold endosonographers' calls (GIST, LM or blank for unread; \
+        reader:NAME+ai the same reader with the networks in view): each reader's 2x2 table and \
+        proportions, every network and assisted reading against the reader (differences in \
+        sensitivity and specificity with Newcombe CIs, exact McNemar), Cohen's kappa for every \
+        pair and Fleiss' kappa over the readers. With patient_id and a patient of several \
+        images: per-patient metrics (--patient-aggregation) and a patient-level bootstrap CI \
+        of the AUC.
+
         Example:
           eus-report metrics eval/predictions.csv --out output/metrics --positive GIST
         """
@@ -43,6 +51,8 @@ struct MetricsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Call a case positive when P(positive) >= this value.")
     var threshold: Double = 0.5
 
+    @OptionGroup var patients: PatientOptions
+
     func validate() throws {
         guard threshold.isFinite, threshold >= 0, threshold <= 1 else {
             throw ValidationError("--threshold must be in [0,1] (got \(threshold))")
@@ -54,7 +64,7 @@ struct MetricsCommand: ParsableCommand {
             let table = try PredictionTable(contentsOf: URL(fileURLWithPath: predictions))
             let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
             let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
-                                                       thresholdSource: source)
+                                                       thresholdSource: source, patientAggregation: patients.aggregation)
             let folder = URL(fileURLWithPath: out)
             try AtomicOutput.checkSeparate(output: folder, from: [URL(fileURLWithPath: predictions)])
             // Both files or neither: the folder is built aside and swapped in whole.

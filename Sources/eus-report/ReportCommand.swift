@@ -21,6 +21,11 @@ struct ReportCommand: ParsableCommand {
                            training and gradcam_gallery when the input has them,
                            each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
+          checklist.csv    CLAIM 2024 and STARD 2015, filled in from the run
+
+        reader:NAME columns (endosonographers' calls) add the Readers section and the \
+        readers' points on the ROC figure; patient_id with several images per patient adds \
+        the Per-patient analysis (see `eus-report metrics --help`).
 
         HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else the \
         copy built into eus-report (a templates/ folder nearby is never used \
@@ -48,6 +53,7 @@ struct ReportCommand: ParsableCommand {
     var templates: String?
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var patients: PatientOptions
 
     func validate() throws {
         if let threshold, !(threshold.isFinite && threshold >= 0 && threshold <= 1) {
@@ -59,7 +65,8 @@ struct ReportCommand: ParsableCommand {
         do {
             output.apply()
             try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: input)])
-            let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            var options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            options.patientAggregation = patients.aggregation
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
             let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)

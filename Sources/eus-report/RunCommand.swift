@@ -62,6 +62,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var readerOptions: ReaderOptions
 
     func run() throws {
         output.apply()
@@ -77,6 +78,7 @@ struct RunCommand: ParsableCommand {
             positiveClass: classes.positive, resume: resume)
         job.testTimeAugmentation = prediction.testTimeAugmentation
         job.folds = folding.settings(seed: settings.seed)
+        job.readers = try readerOptions.holdOutReaders(folds: job.folds != nil)
         let outcome = try Pipeline.run(job)
         print(outcome.summary)
     }

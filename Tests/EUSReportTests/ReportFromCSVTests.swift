@@ -13,11 +13,12 @@ final class ReportFromCSVTests: XCTestCase {
     /// The sections in order, with the anchors and titles the HTML and the PDF show.
     func testSectionsInOrder() {
         XCTAssertEqual(ReportSection.allCases.map(\.id),
-                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "training", "gradcam", "audit",
-                        "reproducibility"])
+                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "readers", "patients", "training",
+                        "gradcam", "audit", "reproducibility", "checklist"])
         XCTAssertEqual(ReportSection.allCases.map(\.title),
-                       ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison", "Training",
-                        "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility"])
+                       ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison", "Readers",
+                        "Per-patient analysis", "Training", "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility",
+                        "Reporting checklist"])
     }
 
     func testReportFromPredictionsCSV() throws {

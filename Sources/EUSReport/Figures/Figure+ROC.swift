@@ -26,12 +26,14 @@ extension Figure {
                                   fill: ModelNames.color(index), stroke: Stroke(.white, width: 0.6))
                 }
             }
+            let readerEntries = drawReaderPoints(metrics.readers, axes: axes, on: canvas)
             axes.drawFrame(on: canvas)
             var entries: [(symbol: Legend.Symbol, label: String)] = metrics.models.enumerated().map { index, model in
                 let label = ModelNames.label(model.name, suffix: "  AUC \(MetricsText.decimal(model.auc.value, digits: 2)) (95% CI \(MetricsText.decimal(model.auc.delongCI.lower, digits: 2))–\(MetricsText.decimal(model.auc.delongCI.upper, digits: 2)))", width: axes.frame.width - 30, font: FigureStyle.legendFont, on: canvas)
                 return (.lineWithMarker(Stroke(ModelNames.color(index), width: FigureStyle.seriesWidth, dash: index == 1 ? [4, 1.5] : []),
                                         marker: ModelNames.color(index)), label)
             }
+            entries += readerEntries
             entries.append((.line(Stroke(Ink.secondary, width: 0.6, dash: [2, 2])), "Chance"))
             Legend(entries).draw(on: canvas, in: axes.frame, corner: .bottomRight)
         }

@@ -138,7 +138,7 @@ body { margin: 0; color: var(--ink); background: #fff; font: 15px/1.5 "DejaVu Sa
 .layout { display: grid; grid-template-columns: 230px minmax(0, 1fr); gap: 32px; max-width: 1240px; margin: 0 auto; padding: 0 20px; }
 .toc { position: sticky; top: 48px; align-self: start; max-height: calc(100vh - 64px); overflow: auto; padding: 24px 0; font-size: 14px; }
 .toc-title { font-weight: bold; text-transform: uppercase; letter-spacing: .06em; font-size: 12px; color: var(--muted); margin: 0 0 8px; }
-.toc ol { margin: 0; padding-left: 20px; }
+.toc ol { margin: 0; padding-left: 28px; }
 .toc li { margin: 4px 0; }
 .toc a { color: var(--ink); text-decoration: none; }
 .toc a:hover { color: var(--blue); text-decoration: underline; }
@@ -216,7 +216,7 @@ footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule)
 {{#caption}}<caption>{{caption}}</caption>{{/caption}}
 <thead><tr>{{#header}}<th{{^isText}} class="num"{{/isText}}>{{text}}</th>{{/header}}</tr></thead>
 <tbody>
-{{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{text}}</td>{{/cells}}</tr>
+{{#rows}}<tr>{{#cells}}<td{{^isText}} class="num"{{/isText}}>{{#href}}<a href="#{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>
 {{/rows}}
 </tbody>
 </table>

@@ -59,7 +59,13 @@ struct ReportHTML {
     private func tableContext(_ table: ReportTable) -> [String: Any] {
         var result: [String: Any] = [
             "header": table.header.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] },
-            "rows": table.rows.map { row in ["cells": row.enumerated().map { ["text": $0.element, "isText": table.textColumns.contains($0.offset)] }] },
+            "rows": table.rows.enumerated().map { index, row in
+                ["cells": row.enumerated().map { column, text -> [String: Any] in
+                    var cell: [String: Any] = ["text": text, "isText": table.textColumns.contains(column)]
+                    if index < table.links.count, column < table.links[index].count, let href = table.links[index][column] { cell["href"] = href }
+                    return cell
+                }]
+            },
         ]
         if let caption = table.caption { result["caption"] = caption }
         if let note = table.note { result["note"] = note }

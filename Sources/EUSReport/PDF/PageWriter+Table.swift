@@ -13,7 +13,7 @@ extension PageWriter {
             widths = columnWidths(table, font: font)
         }
         let overflow = widths.reduce(0, +) - content.width
-        if overflow > 0, let widest = table.textColumns.max(by: { widths[$0] < widths[$1] }) {
+        if overflow > 0, let widest = table.wrapColumn ?? table.textColumns.max(by: { widths[$0] < widths[$1] }) {
             widths[widest] -= overflow
         }
         // The table spans the page: spare width goes to the first (label) column, so numbers
@@ -29,6 +29,7 @@ extension PageWriter {
         ensure(rowHeight * 2)
         drawRow(table.header, widths: widths, font: font.sized(font.size).bolded, height: rowHeight, table: table, header: true)
         for (index, row) in table.rows.enumerated() {
+            let rowHeight = wrappedHeight(row, widths: widths, font: font, table: table) ?? rowHeight
             if rowHeight > remaining {
                 newPage()
                 drawRow(table.header, widths: widths, font: font.bolded, height: rowHeight, table: table, header: true)
@@ -40,6 +41,13 @@ extension PageWriter {
         y += 4
         if let note = table.note { paragraph(note, font: Font(size: 7.5, italic: true), color: Ink.secondary, after: 4) }
         y += 6
+    }
+
+    /// The height of a row whose wrap column takes more than one line; nil for one line.
+    private func wrappedHeight(_ row: [String], widths: [Double], font: Font, table: ReportTable) -> Double? {
+        guard let column = table.wrapColumn else { return nil }
+        let lines = TextLayout.wrap(row[column], font: font, width: widths[column] - 8, on: canvas).count
+        return lines > 1 ? Double(lines) * TextLayout.lineHeight(font) + font.size * 0.65 : nil
     }
 
     private func columnWidths(_ table: ReportTable, font: Font) -> [Double] {
@@ -56,8 +64,18 @@ extension PageWriter {
         var x = content.minX
         for (column, cell) in cells.enumerated() {
             let width = widths[column]
-            let text = TextLayout.truncate(cell, font: font, width: width - 8, on: canvas)
             let isText = table.textColumns.contains(column)
+            if !header, column == table.wrapColumn {
+                let lines = TextLayout.wrap(cell, font: font, width: width - 8, on: canvas)
+                let top = y + (height - Double(lines.count) * TextLayout.lineHeight(font)) / 2
+                for (line, text) in lines.enumerated() {
+                    canvas.text(text, at: Point(x: x + 4, y: top + (Double(line) + 0.5) * TextLayout.lineHeight(font)), font: font,
+                                align: .left, baseline: .middle)
+                }
+                x += width
+                continue
+            }
+            let text = TextLayout.truncate(cell, font: font, width: width - 8, on: canvas)
             canvas.text(text, at: Point(x: isText ? x + 4 : x + width - 4, y: y + height / 2), font: font,
                         align: isText ? .left : .right, baseline: .middle)
             x += width
