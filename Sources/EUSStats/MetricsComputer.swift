@@ -61,9 +61,11 @@ public enum MetricsComputer {
             }
         }
         let source = thresholdSource ?? (threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold)")
-        return MetricsDocument(positiveClass: positiveClass, negativeClass: negativeClass,
-                               threshold: threshold, thresholdSource: source,
-                               n: table.caseIDs.count, models: models, comparisons: comparisons)
+        var document = MetricsDocument(positiveClass: positiveClass, negativeClass: negativeClass,
+                                       threshold: threshold, thresholdSource: source,
+                                       n: table.caseIDs.count, models: models, comparisons: comparisons)
+        addBeyondTheTwoByTwoTable(to: &document, table: table, isPositive: isPositive, alpha: alpha)
+        return document
     }
 
     /// One model's metrics; needs ≥ 2 cases of each class.

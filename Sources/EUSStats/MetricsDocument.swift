@@ -15,6 +15,14 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     /// The cross-validation's statistics (`cross_validation`) when the predictions were out of
     /// fold; nil for a hold-out evaluation, whose metrics.json then has no such key.
     public var crossValidation: CrossValidationSummary?
+    /// Net benefit over threshold probabilities (`decision_curve`); see `DecisionCurve`.
+    public var decisionCurve: DecisionCurve?
+    /// Each model's recalibration intercept and slope, ECE and per-bin bands (`calibration`).
+    public var calibration: [CalibrationFit]?
+    /// Per-subgroup accuracy (`subgroups`), when subgroup columns were asked for.
+    public var subgroups: [SubgroupAnalysis]?
+    /// "Was the study big enough?" (`sample_size`); see `SampleSizeSummary`.
+    public var sampleSize: SampleSizeSummary?
 
     public init(positiveClass: String, negativeClass: String, threshold: Double,
                 thresholdSource: String, n: Int, models: [ModelMetrics],
@@ -33,6 +41,7 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         case positiveClass = "positive_class", negativeClass = "negative_class"
         case threshold, thresholdSource = "threshold_source", n, models, comparisons
         case crossValidation = "cross_validation"
+        case decisionCurve = "decision_curve", calibration, subgroups, sampleSize = "sample_size"
     }
 }
 
