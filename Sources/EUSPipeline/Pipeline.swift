@@ -21,6 +21,8 @@ public struct PipelineJob: Sendable {
     /// k-fold cross-validation instead of the single hold-out (`--folds`); `split`, when
     /// given, is then a folds.csv.
     public var folds: FoldSettings?
+    /// Manifest columns for the report's subgroup section (`--subgroup`).
+    public var subgroups: [SubgroupRequest] = []
 
     public init(data: URL, out: URL, architectures: [Architecture], split: URL?, splitSettings: SplitSettings,
                 training: TrainingSettings, cam: CAMSettings, threshold: Double, positiveClass: String?,
@@ -67,6 +69,7 @@ public enum Pipeline {
     /// Runs every step of `job` in its work folder, then writes the report to `job.out`.
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
+        try checkSubgroupColumns(job)
         let inputs = [job.data] + (job.split.map { [$0] } ?? [])
         try AtomicOutput.checkSeparate(output: job.out, from: inputs)
         try AtomicOutput.checkSeparate(output: job.workFolder, from: inputs)
@@ -110,7 +113,7 @@ public enum Pipeline {
             _ = try Evaluator.evaluate(evaluation)
         }
         try runner.step("report") {
-            try ReportStep.write(evaluation: evalFolder, to: job.out)
+            try ReportStep.write(evaluation: evalFolder, to: job.out, subgroups: job.subgroups)
         }
         let summary = try Summary.lines(report: job.out, evaluation: evalFolder, seconds: Date().timeIntervalSince(start),
                                         workFolder: work)

@@ -11,7 +11,8 @@ extension ReportContext {
     /// Every section's blocks, in `ReportSection` order; the cross-validation section only
     /// when there were folds.
     public var sections: [(section: ReportSection, blocks: [ReportBlock])] {
-        ReportSection.shown(crossValidated: crossValidation != nil).map { ($0, blocks(for: $0)) }
+        ReportSection.shown(crossValidated: crossValidation != nil, subgroups: !(metrics.subgroups ?? []).isEmpty)
+            .map { ($0, blocks(for: $0)) }
     }
 
     /// Figures numbered in the order the report shows them: `figureNumbers["roc"] == 4`.
@@ -38,6 +39,9 @@ extension ReportContext {
         case .metrics: return metricsBlocks
         case .figures: return figureBlocks
         case .pairedTests: return pairedBlocks
+        case .clinicalUtility: return clinicalUtilityBlocks
+        case .subgroups: return subgroupBlocks
+        case .sampleSize: return sampleSizeBlocks
         case .training: return trainingBlocks
         case .gradcam: return galleryBlocks
         case .audit: return auditBlocks
@@ -48,6 +52,7 @@ extension ReportContext {
     var summaryBlocks: [ReportBlock] {
         var blocks: [ReportBlock] = crossValidationFinding.map { [.paragraph($0)] } ?? []
         blocks += [.paragraph(keyFindings), .table(summaryTable)]
+        if let finding = clinicalUtilityFinding { blocks.append(.paragraph(finding)) }
         blocks += caveats.map { .callout($0, warning: false) }
         return blocks
     }
@@ -87,7 +92,7 @@ extension ReportContext {
     var figureBlocks: [ReportBlock] {
         [.figure(name: "forest", caption: "Forest plot: point estimates with Wilson 95% CIs (dark) and Wald 95% CIs (light)."),
          .figure(name: "roc", caption: "ROC curves with the chance diagonal; dots mark each model's operating point at the threshold. AUC with DeLong 95% CI in the legend."),
-         .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with the number of cases per bin below.")]
+         .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with Clopper-Pearson 95% bands on each bin's observed share and the number of cases per bin below.")]
     }
 
     var pairedBlocks: [ReportBlock] {

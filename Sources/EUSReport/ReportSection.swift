@@ -8,15 +8,21 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case metrics
     case figures
     case pairedTests = "paired-tests"
+    /// Decision curves and the recalibration fit.
+    case clinicalUtility = "clinical-utility"
+    /// Only when subgroups were asked for (`--subgroup`).
+    case subgroups
+    /// "Was the study big enough?"
+    case sampleSize = "sample-size"
     case training
     case gradcam
     case audit
     case reproducibility
 
     /// The sections a report shows: all of them, but cross-validation only for out-of-fold
-    /// predictions.
-    public static func shown(crossValidated: Bool) -> [ReportSection] {
-        allCases.filter { $0 != .crossValidation || crossValidated }
+    /// predictions and subgroups only when there are some.
+    public static func shown(crossValidated: Bool, subgroups: Bool = false) -> [ReportSection] {
+        allCases.filter { ($0 != .crossValidation || crossValidated) && ($0 != .subgroups || subgroups) }
     }
 
     /// The HTML anchor.
@@ -30,6 +36,9 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .metrics: return "Diagnostic accuracy"
         case .figures: return "Figures"
         case .pairedTests: return "Paired comparison"
+        case .clinicalUtility: return "Calibration and clinical utility"
+        case .subgroups: return "Subgroups"
+        case .sampleSize: return "Was the study big enough?"
         case .training: return "Training"
         case .gradcam: return "Grad-CAM gallery"
         case .audit: return "Misclassified-case audit"

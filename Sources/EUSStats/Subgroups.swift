@@ -153,6 +153,18 @@ public struct SubgroupAnalysis: Codable, Equatable, Sendable {
         x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%.4g", x)
     }
 
+    /// Every requested column of `manifest` analysed on `table` (out-of-fold predictions on their
+    /// first repeat, as the rest of metrics.json); errors as `values(of:in:caseIDs:)`.
+    public static func analyse(_ requests: [SubgroupRequest], manifest: CSVTable, table: PredictionTable,
+                               positiveClass: String, threshold: Double, alpha: Double = 0.05) throws -> [SubgroupAnalysis] {
+        let evaluated = try table.foldColumns.map { try table.table(ofRepeat: $0.repeatNumbers[0]) } ?? table
+        return try requests.map { request in
+            let values = try values(of: request.column, in: manifest, caseIDs: evaluated.caseIDs)
+            return SubgroupAnalysis(request, values: values, table: evaluated, positiveClass: positiveClass,
+                                    threshold: threshold, alpha: alpha)
+        }
+    }
+
     /// The column `column` of `manifest` for each of `caseIDs`, joined on `case_id`.
     ///
     /// - Throws: `UserError` naming the manifest when it has no `case_id` column or no such

@@ -44,6 +44,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var folding: FoldOptions
     @OptionGroup var prediction: PredictionOptions
+    @OptionGroup var subgroups: SubgroupOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -54,6 +55,7 @@ struct DemoCommand: ParsableCommand {
                           cases: cases, synthSize: synthSize, resume: resume,
                           testTimeAugmentation: prediction.testTimeAugmentation)
         job.folds = folding.settings(seed: settings.seed)
+        if !subgroups.subgroup.isEmpty { job.subgroups = try subgroups.requests() }
         let outcome = try Demo.run(job)
         print(outcome.summary)
     }

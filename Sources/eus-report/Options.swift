@@ -4,6 +4,7 @@ import EUSGradCAM
 import EUSImage
 import EUSModels
 import EUSPipeline
+import EUSStats
 import EUSSupport
 
 extension Architecture: ExpressibleByArgument {}
@@ -188,4 +189,42 @@ struct FoldOptions: ParsableArguments {
     func settings(seed: UInt64) -> FoldSettings? {
         folds.map { FoldSettings(count: $0, repeats: repeats, seed: seed) }
     }
+}
+
+/// `--subgroup COLUMN` (repeatable) and `--subgroup-cut COLUMN=VALUE`, for the commands that
+/// compute statistics.
+struct SubgroupOptions: ParsableArguments {
+    @Option(name: .customLong("subgroup"), help: ArgumentHelp("""
+        Also report each model's sensitivity, specificity, accuracy and AUC within the levels of \
+        this manifest column (repeatable), e.g. scanner, or a lesion-size column. A numeric \
+        column is cut in two at its median over the evaluated cases, or at --subgroup-cut; any \
+        other column gives one subgroup per value.
+        """, valueName: "column"))
+    var subgroup: [String] = []
+
+    @Option(name: .customLong("subgroup-cut"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "Cut the numeric --subgroup COLUMN at VALUE (≤ VALUE and > VALUE) instead of its median (repeatable).",
+        valueName: "column=value"))
+    var subgroupCut: [String] = []
+
+    /// The requests, in --subgroup order.
+    func requests() throws -> [SubgroupRequest] {
+        var cuts: [String: Double] = [:]
+        for text in subgroupCut {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
+                throw ValidationError("--subgroup-cut '\(text)': expected COLUMN=NUMBER, e.g. semi_axis_along_px=40")
+            }
+            guard subgroup.contains(parts[0]) else {
+                throw ValidationError("--subgroup-cut '\(text)': \(parts[0]) is not one of the --subgroup columns")
+            }
+            cuts[parts[0]] = value
+        }
+        if let twice = subgroup.first(where: { name in subgroup.filter { $0 == name }.count > 1 }) {
+            throw ValidationError("--subgroup \(twice) is given twice")
+        }
+        return subgroup.map { SubgroupRequest(column: $0, cut: cuts[$0]) }
+    }
+
+    func validate() throws { _ = try requests() }
 }

@@ -29,6 +29,8 @@ struct ReportCommand: ParsableCommand {
         Examples:
           eus-report report eval/ --out output/study
           eus-report report other.csv --out output/other --threshold 0.4
+          eus-report report eval/ --out output/study --subgroup scanner \
+            --subgroup semi_axis_along_px --subgroup-cut semi_axis_along_px=40
         """
     )
 
@@ -47,6 +49,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "A folder of Mustache templates to use instead of the default ones.")
     var templates: String?
 
+    @OptionGroup var subgroups: SubgroupOptions
+
+    @Option(help: ArgumentHelp("The CSV with case_id and the --subgroup columns (default: the evaluation's data manifest, or the manifest.csv in its data folder).", valueName: "file"))
+    var manifest: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -59,7 +66,9 @@ struct ReportCommand: ParsableCommand {
         do {
             output.apply()
             try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: input)])
-            let options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            var options = ReportInput.Options(threshold: threshold, positiveClass: positive)
+            options.subgroups = try subgroups.requests()
+            options.manifest = manifest.map { URL(fileURLWithPath: $0) }
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
             let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)

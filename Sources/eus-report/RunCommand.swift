@@ -61,6 +61,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var cam: CAMOptions
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
+    @OptionGroup var subgroups: SubgroupOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -77,6 +78,7 @@ struct RunCommand: ParsableCommand {
             positiveClass: classes.positive, resume: resume)
         job.testTimeAugmentation = prediction.testTimeAugmentation
         job.folds = folding.settings(seed: settings.seed)
+        job.subgroups = try subgroups.requests()
         let outcome = try Pipeline.run(job)
         print(outcome.summary)
     }

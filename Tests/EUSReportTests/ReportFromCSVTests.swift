@@ -13,10 +13,11 @@ final class ReportFromCSVTests: XCTestCase {
     /// The sections in order, with the anchors and titles the HTML and the PDF show.
     func testSectionsInOrder() {
         XCTAssertEqual(ReportSection.allCases.map(\.id),
-                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "training", "gradcam", "audit",
-                        "reproducibility"])
+                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "clinical-utility", "subgroups",
+                        "sample-size", "training", "gradcam", "audit", "reproducibility"])
         XCTAssertEqual(ReportSection.allCases.map(\.title),
-                       ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison", "Training",
+                       ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison",
+                        "Calibration and clinical utility", "Subgroups", "Was the study big enough?", "Training",
                         "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility"])
     }
 
@@ -32,7 +33,7 @@ final class ReportFromCSVTests: XCTestCase {
         for name in ["report.html", "report.pdf", "metrics.json", "metrics.csv", "predictions.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
-        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "roc"])
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "decision_curve", "flow", "forest", "roc"])
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
         XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.shown(crossValidated: false).count)
@@ -108,7 +109,7 @@ final class ReportFromCSVTests: XCTestCase {
         let out = root.appendingPathComponent("report")
         let result = try ReportWriter.write(input, to: out, templates: .embedded)
         XCTAssertEqual(result.sections, ReportSection.shown(crossValidated: true))
-        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "folds", "forest", "roc"])
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "decision_curve", "flow", "folds", "forest", "roc"])
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
         for words in ["id=\"cross-validation\"", "corrected resampled t-test", "Per fold: accuracy", "Across the 3 folds"] {
             XCTAssertTrue(html.contains(words), "HTML lacks \(words)")

@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 @testable import EUSStats
 
-/// Net benefit against Python dcurves 1.1.7 (`dca(..., nper=100)`, pandas 3, numpy 2, Python
-/// 3.11; scripts/make_decision_calibration_fixtures.py wrote Fixtures/decision_curve.json).
+/// Net benefit against Python dcurves 1.1.7 (`dca(..., nper=100)`, pandas 2.3.3, numpy 2.4.6,
+/// Python 3.11.7; scripts/make_decision_calibration_fixtures.py wrote Fixtures/decision_curve.json).
 final class DecisionCurveTests: XCTestCase {
     struct Reference: Decodable {
         struct Case: Decodable {
