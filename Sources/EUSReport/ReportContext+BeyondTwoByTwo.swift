@@ -86,6 +86,9 @@ extension ReportContext {
     var subgroupBlocks: [ReportBlock] {
         guard let analyses = metrics.subgroups, !analyses.isEmpty else { return [] }
         var blocks: [ReportBlock] = [.paragraph("Accuracy within subgroups of the evaluated cases, by the manifest columns asked for (--subgroup). A numeric column is cut in two at its median over these cases, or at --subgroup-cut. Subgroups are small: their intervals are wide, they are descriptive, and no test of interaction is made. A subgroup with one class only cannot define specificity (or sensitivity) or AUC, which show as n/a.")]
+        if input.isSynthetic, analyses.contains(where: { $0.column == "semi_axis_along_px" }) {
+            blocks.append(.paragraph("In the phantom's manifest, scanner is the simulated probe (radial or linear) and semi_axis_along_px, the lesion's long semi-axis in pixels, is its size: the lesion-size subgroups split the cases at its median."))
+        }
         blocks.append(.figure(name: "subgroup_forest", caption: "Subgroup forest plot: sensitivity, specificity and accuracy with Wilson 95% CIs and AUC with DeLong 95% CI, per subgroup and network."))
         for analysis in analyses { blocks.append(.table(subgroupTable(analysis))) }
         return blocks
@@ -135,8 +138,11 @@ extension ReportContext {
 
     func powerSentence(_ power: SampleSizeSummary.Power, size: SampleSizeSummary) -> String {
         let a = ModelNames.display(power.a), b = ModelNames.display(power.b)
-        guard let p = power.power, let cases = power.casesNeeded, let controls = power.controlsNeeded, let total = power.totalNeeded else {
+        guard let p = power.power, let cases = power.casesNeeded, let controls = power.controlsNeeded else {
             return "Power of the paired DeLong comparison of \(a) and \(b): not defined (\(power.note ?? "undefined"))."
+        }
+        guard let total = power.totalNeeded else {
+            return "Power of the paired DeLong comparison of \(a) and \(b) at the observed AUCs and n: \(percent(p)); \(power.note ?? "the cases needed are beyond any study"). A non-significant difference at such power is not evidence that the networks are equivalent."
         }
         let comparison = metrics.comparisons.first { $0.a == power.a && $0.b == power.b }
         let significant = (comparison?.delong.p).map { $0 < size.alpha } ?? false

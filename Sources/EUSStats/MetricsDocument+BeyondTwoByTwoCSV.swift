@@ -35,7 +35,7 @@ extension MetricsDocument {
             for power in sampleSize.comparisons {
                 let name = "\(power.a) vs \(power.b)"
                 writer.append(row(name, "power", "score", MetricsText.decimal(power.power, digits: 4)))
-                writer.append(row(name, "cases_needed", "n", power.casesNeeded.map { String(Int($0.rounded(.up))) } ?? MetricsText.notAvailable))
+                writer.append(row(name, "cases_needed", "n", power.casesNeeded.map { $0 < 1e9 ? String(Int($0.rounded(.up))) : MetricsText.decimal($0, digits: 0) } ?? MetricsText.notAvailable))
             }
         }
         if let curve = decisionCurve {

@@ -126,9 +126,14 @@ public struct SampleSizeSummary: Codable, Equatable, Sendable {
                     entry.power = power.power
                     entry.casesNeeded = power.casesNeeded
                     entry.controlsNeeded = power.controlsNeeded
-                    entry.totalNeeded = Int(power.casesNeeded.rounded(.up)) + Int(power.controlsNeeded.rounded(.up))
+                    // Beyond a billion cases the number says only "no feasible study".
+                    if power.casesNeeded + power.controlsNeeded < 1e9 {
+                        entry.totalNeeded = Int(power.casesNeeded.rounded(.up)) + Int(power.controlsNeeded.rounded(.up))
+                    } else {
+                        entry.note = "the AUC difference is so small that detecting it would take more than 10⁹ cases"
+                    }
                 } else {
-                    entry.note = aucA == aucB ? "the AUCs are equal: there is no difference to power"
+                    entry.note = abs(aucA - aucB) <= 1e-12 ? "the AUCs are equal: there is no difference to power"
                         : "the variance of the AUC difference is zero or undefined"
                 }
                 comparisons.append(entry)

@@ -56,7 +56,8 @@ public enum Buderer {
 /// power, Am Stat 55:19–24).
 ///
 /// Degenerate input: nil when a class has fewer than 2 cases (no DeLong variance), when δ = 0
-/// (no difference to detect: the needed n is infinite), or when v₀ or v_A is not positive.
+/// (|δ| ≤ 1e-12, rounding: no difference to detect, the needed n is infinite), or when v₀ or
+/// v_A is not positive.
 public struct ROCPower: Sendable, Equatable {
     public var auc1: Double
     public var auc2: Double
@@ -78,7 +79,8 @@ public struct ROCPower: Sendable, Equatable {
         let v1 = scaledCovariance(ca, ca), v2 = scaledCovariance(cb, cb), c = scaledCovariance(ca, cb)
         let v0 = 2 * v1 - 2 * c, va = v1 + v2 - 2 * c
         let delta = ca.auc - cb.auc
-        guard delta != 0, v0 > 0, va > 0 else { return nil }
+        // AUCs equal up to rounding (|δ| ≤ 1e-12) leave nothing to detect.
+        guard abs(delta) > 1e-12, v0 > 0, va > 0 else { return nil }
         let zAlpha = Normal.quantile(1 - (twoSided ? alpha / 2 : alpha))
         let zBeta = Normal.quantile(targetPower)
         auc1 = ca.auc

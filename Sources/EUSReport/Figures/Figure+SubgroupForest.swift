@@ -38,7 +38,7 @@ private struct SubgroupForestPlot {
         let area = outer, left = labelWidth
         top = area.minY + headerHeight
         let plotHeight = area.height - headerHeight - axisHeight
-        let gap = 8.0
+        let gap = 12.0
         let panelWidth = (area.width - left - gap * 3) / 4
         panels = (0..<4).map { k in
             Rect(x: area.minX + left + Double(k) * (panelWidth + gap), y: area.minY + headerHeight,
@@ -112,8 +112,9 @@ private struct SubgroupForestPlot {
             for t in [0.0, 0.5, 1.0] {
                 let x = px(panel, t)
                 canvas.line(from: Point(x: x, y: panel.maxY), to: Point(x: x, y: panel.maxY + FigureStyle.tickLength), stroke: stroke)
+                // 0 and 100 lean into their panel so neighbouring panels' labels never touch.
                 canvas.text(String(format: "%.0f", t * 100), at: Point(x: x, y: panel.maxY + FigureStyle.tickLength + 1.5), font: tick,
-                            align: .center, baseline: .top)
+                            align: t == 0 ? .left : (t == 1 ? .right : .center), baseline: .top)
             }
         }
         canvas.text("Estimate with 95% CI (%)", at: Point(x: (panels[0].minX + panels[3].maxX) / 2, y: outer.maxY),
