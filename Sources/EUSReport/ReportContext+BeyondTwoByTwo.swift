@@ -50,7 +50,11 @@ extension ReportContext {
     }
 
     func decisionCurveTable(_ curve: DecisionCurve) -> ReportTable {
-        let shown = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5].compactMap { pt in curve.thresholds.firstIndex { abs($0 - pt) < 1e-9 } }
+        var shown = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5].compactMap { pt in curve.thresholds.firstIndex { abs($0 - pt) < 1e-9 } }
+        if shown.count < 2 {  // a grid of its own (--decision-thresholds): up to 6 of its points, evenly spread
+            let count = curve.thresholds.count
+            shown = Array(Set((0..<min(6, count)).map { $0 * (count - 1) / max(min(6, count) - 1, 1) })).sorted()
+        }
         var header = ["p_t", "Treat all"]
         for model in curve.models { header += ["\(ModelNames.display(model.name)) NB", "sNB", "Avoided /100"] }
         let rows = shown.map { i -> [String] in
@@ -63,7 +67,7 @@ extension ReportContext {
         }
         return ReportTable(caption: "Net benefit (NB), standardised net benefit (sNB = NB / prevalence \(MetricsText.decimal(curve.prevalence, digits: 3))) and the net reduction in unnecessary interventions per 100 patients against treating all",
                            header: header, rows: rows,
-                           note: "The whole curve (p_t 1%–99%) is in metrics.json under decision_curve.")
+                           note: "The whole curve (p_t \(percent(curve.thresholds.first ?? 0))–\(percent(curve.thresholds.last ?? 1)), \(curve.thresholds.count) thresholds) is in metrics.json under decision_curve.")
     }
 
     func calibrationTable(_ fits: [CalibrationFit]) -> ReportTable {

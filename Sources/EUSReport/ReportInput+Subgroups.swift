@@ -3,7 +3,8 @@ import EUSStats
 import EUSSupport
 
 extension ReportInput {
-    /// Fills in `metrics.subgroups` for `options.subgroups`, reading the columns from
+    /// Redraws the decision curve on `options.decisionThresholds` when given, and fills in
+    /// `metrics.subgroups` for `options.subgroups`, reading the columns from
     /// `options.manifest`, else from the evaluated data: `dataRoot` itself when it is a CSV
     /// manifest, or the `manifest.csv` in its folder (the phantom's). Out-of-fold predictions
     /// are analysed on their first repeat, as the rest of the report is.
@@ -12,6 +13,9 @@ extension ReportInput {
     ///   `SubgroupAnalysis.values`) when a column or a case is not in it.
     static func addSubgroups(to metrics: inout MetricsDocument, table: PredictionTable, options: Options,
                              dataRoot: String?) throws {
+        if let grid = options.decisionThresholds {
+            metrics.decisionCurve = try MetricsComputer.decisionCurve(table, positiveClass: metrics.positiveClass, thresholds: grid)
+        }
         guard !options.subgroups.isEmpty else { return }
         let manifest = try subgroupManifest(options: options, dataRoot: dataRoot)
         metrics.subgroups = try SubgroupAnalysis.analyse(options.subgroups, manifest: CSVTable(contentsOf: manifest), table: table,

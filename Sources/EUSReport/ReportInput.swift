@@ -97,6 +97,8 @@ extension ReportInput {
         /// The CSV holding the subgroup columns, joined on case_id; nil takes the evaluation's
         /// data (its CSV manifest, or the manifest.csv in its folder).
         public var manifest: URL?
+        /// The decision curve's thresholds (`--decision-thresholds`); nil: 0.01, 0.02, …, 0.99.
+        public var decisionThresholds: [Double]?
 
         public init(threshold: Double? = nil, thresholdSource: String? = nil, positiveClass: String = "GIST",
                     bootstrapResamples: Int = 2000, seed: UInt64 = 1) {

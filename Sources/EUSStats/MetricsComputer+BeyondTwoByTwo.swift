@@ -16,3 +16,22 @@ extension MetricsComputer {
         document.sampleSize = SampleSizeSummary(document: document, isPositive: isPositive, scores: scores, alpha: alpha)
     }
 }
+
+extension MetricsComputer {
+    /// The decision curve of `table` on another grid of thresholds (`--decision-thresholds`),
+    /// on the cases metrics.json describes: the first repeat's for out-of-fold predictions.
+    public static func decisionCurve(_ table: PredictionTable, positiveClass: String,
+                                     thresholds: [Double]) throws -> DecisionCurve? {
+        let evaluated = try table.firstRepeat()
+        return DecisionCurve(isPositive: evaluated.labels.map { $0 == positiveClass },
+                             models: evaluated.models.map { ($0.name, $0.scores) }, thresholds: thresholds)
+    }
+}
+
+extension PredictionTable {
+    /// The table itself, or its first repeat's rows for out-of-fold predictions: the cases
+    /// metrics.json's top-level entries describe.
+    public func firstRepeat() throws -> PredictionTable {
+        try foldColumns.map { try table(ofRepeat: $0.repeatNumbers[0]) } ?? self
+    }
+}

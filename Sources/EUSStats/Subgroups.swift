@@ -157,7 +157,7 @@ public struct SubgroupAnalysis: Codable, Equatable, Sendable {
     /// first repeat, as the rest of metrics.json); errors as `values(of:in:caseIDs:)`.
     public static func analyse(_ requests: [SubgroupRequest], manifest: CSVTable, table: PredictionTable,
                                positiveClass: String, threshold: Double, alpha: Double = 0.05) throws -> [SubgroupAnalysis] {
-        let evaluated = try table.foldColumns.map { try table.table(ofRepeat: $0.repeatNumbers[0]) } ?? table
+        let evaluated = try table.firstRepeat()
         return try requests.map { request in
             let values = try values(of: request.column, in: manifest, caseIDs: evaluated.caseIDs)
             return SubgroupAnalysis(request, values: values, table: evaluated, positiveClass: positiveClass,

@@ -44,6 +44,7 @@ struct MetricsCommand: ParsableCommand {
     var threshold: Double = 0.5
 
     @OptionGroup var subgroups: SubgroupOptions
+    @OptionGroup var decisionCurve: DecisionCurveOptions
 
     @Option(help: ArgumentHelp("The CSV with case_id and the --subgroup columns, e.g. the data's manifest.csv (needed with --subgroup).", valueName: "file"))
     var manifest: String?
@@ -63,6 +64,9 @@ struct MetricsCommand: ParsableCommand {
             let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
             var document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
                                                        thresholdSource: source)
+            if let grid = try decisionCurve.grid() {
+                document.decisionCurve = try MetricsComputer.decisionCurve(table, positiveClass: document.positiveClass, thresholds: grid)
+            }
             if let manifest, !subgroups.subgroup.isEmpty {
                 document.subgroups = try SubgroupAnalysis.analyse(try subgroups.requests(), manifest: CSVTable(contentsOf: URL(fileURLWithPath: manifest)),
                                                                   table: table, positiveClass: document.positiveClass, threshold: threshold)

@@ -228,3 +228,24 @@ struct SubgroupOptions: ParsableArguments {
 
     func validate() throws { _ = try requests() }
 }
+
+/// `--decision-thresholds FROM:TO:STEP`: the decision curve's grid of threshold probabilities.
+struct DecisionCurveOptions: ParsableArguments {
+    @Option(name: .customLong("decision-thresholds"), help: ArgumentHelp(
+        "The decision curve's threshold probabilities, from FROM to TO in steps of STEP, inside (0, 1) (default: 0.01:0.99:0.01).",
+        valueName: "from:to:step"))
+    var decisionThresholds: String?
+
+    /// The grid, or nil for the default.
+    func grid() throws -> [Double]? {
+        guard let text = decisionThresholds else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2],
+              from > 0, to < 1, from <= to, step > 0, (to - from) / step < 10_000 else {
+            throw ValidationError("--decision-thresholds '\(text)': expected FROM:TO:STEP with 0 < FROM ≤ TO < 1 and STEP > 0 (at most 10000 steps), e.g. 0.05:0.60:0.05")
+        }
+        return DecisionCurve.thresholds(from: from, to: to, step: step)
+    }
+
+    func validate() throws { _ = try grid() }
+}

@@ -50,6 +50,7 @@ struct ReportCommand: ParsableCommand {
     var templates: String?
 
     @OptionGroup var subgroups: SubgroupOptions
+    @OptionGroup var decisionCurve: DecisionCurveOptions
 
     @Option(help: ArgumentHelp("The CSV with case_id and the --subgroup columns (default: the evaluation's data manifest, or the manifest.csv in its data folder).", valueName: "file"))
     var manifest: String?
@@ -69,6 +70,7 @@ struct ReportCommand: ParsableCommand {
             var options = ReportInput.Options(threshold: threshold, positiveClass: positive)
             options.subgroups = try subgroups.requests()
             options.manifest = manifest.map { URL(fileURLWithPath: $0) }
+            options.decisionThresholds = try decisionCurve.grid()
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
             let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)

@@ -62,3 +62,21 @@ final class SubgroupCommandTests: CLITestCase {
         XCTAssertFalse(exists("out/study.work/runs"), "nothing trained")
     }
 }
+
+/// `--decision-thresholds FROM:TO:STEP` sets the decision curve's grid; a bad grid is one error line.
+final class DecisionThresholdsCommandTests: CLITestCase {
+    func testGridIsTheOneAskedForAndBadGridsAreRefused() throws {
+        let lines = ["case_id,label,m"] + (0..<10).map { "c\($0),\($0 < 5 ? "GIST" : "LM"),\(Double($0 + 1) / 11)" }
+        try (lines.joined(separator: "\n") + "\n").write(to: url("p.csv"), atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["metrics", path("p.csv"), "--out", path("m"), "--decision-thresholds", "0.05:0.6:0.05"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url("m/metrics.json"))) as? [String: Any])
+        let curve = try XCTUnwrap(json["decision_curve"] as? [String: Any])
+        XCTAssertEqual(curve["thresholds"] as? [Double], (1...12).map { Double($0 * 5) / 100 })
+        for bad in ["0:0.5:0.1", "0.1:0.5", "0.5:0.2:0.1", "0.1:0.9:0"] {
+            assertFails(try CLI.run(["metrics", path("p.csv"), "--out", path("m2"), "--decision-thresholds", bad]),
+                        with: "--decision-thresholds '\(bad)'")
+        }
+        XCTAssertFalse(exists("m2"))
+    }
+}

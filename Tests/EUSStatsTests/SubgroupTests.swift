@@ -18,11 +18,13 @@ final class SubgroupTests: XCTestCase {
                  }, source: "manifest.csv")
     }
 
+    /// One column through the public entry point, joined on case_id.
+    func analyse(_ request: SubgroupRequest) throws -> SubgroupAnalysis {
+        try SubgroupAnalysis.analyse([request], manifest: manifest(), table: table(), positiveClass: "GIST", threshold: 0.5)[0]
+    }
+
     func testNumericColumnIsCutAtTheMedianOrAtTheGivenCut() throws {
-        let table = try table()
-        let values = try SubgroupAnalysis.values(of: "size_mm", in: manifest(), caseIDs: table.caseIDs)
-        let byMedian = SubgroupAnalysis(SubgroupRequest(column: "size_mm"), values: values, table: table,
-                                        positiveClass: "GIST", threshold: 0.5)
+        let byMedian = try analyse(SubgroupRequest(column: "size_mm"))
         XCTAssertEqual(byMedian.kind, "numeric")
         XCTAssertEqual(byMedian.cut, 16.5, "median of 8, 9, 12, 15, 18, 25, 30, 40")
         XCTAssertEqual(byMedian.cutSource, "median")
@@ -35,18 +37,14 @@ final class SubgroupTests: XCTestCase {
         XCTAssertEqual(small.specificity.x, 3)
         XCTAssertEqual(small.auc, 1)
         XCTAssertNil(small.aucCI, "one GIST: no DeLong variance")
-        let given = SubgroupAnalysis(SubgroupRequest(column: "size_mm", cut: 20), values: values, table: table,
-                                     positiveClass: "GIST", threshold: 0.5)
+        let given = try analyse(SubgroupRequest(column: "size_mm", cut: 20))
         XCTAssertEqual(given.cutSource, "given")
         XCTAssertEqual(given.groups.map(\.label), ["≤ 20", "> 20"])
         XCTAssertEqual(given.groups.map(\.n), [5, 3])
     }
 
     func testCategoricalColumnGivesOneGroupPerValue() throws {
-        let table = try table()
-        let values = try SubgroupAnalysis.values(of: "scanner", in: manifest(), caseIDs: table.caseIDs)
-        let analysis = SubgroupAnalysis(SubgroupRequest(column: "scanner"), values: values, table: table,
-                                        positiveClass: "GIST", threshold: 0.5)
+        let analysis = try analyse(SubgroupRequest(column: "scanner"))
         XCTAssertEqual(analysis.kind, "categorical")
         XCTAssertNil(analysis.cut)
         XCTAssertEqual(analysis.groups.map(\.label), ["linear", "radial"])
