@@ -18,6 +18,10 @@ struct DemoCommand: ParsableCommand {
         32, 60 epochs (--quick: 96 px, 24 epochs, about 1½ minutes). Every option below \
         overrides it, and the report lists what was used.
 
+        The report's Subgroups section splits the validation cases by the phantom \
+        manifest's scanner (radial or linear) and lesion size (semi_axis_along_px, the \
+        lesion's long semi-axis, cut at the median); --subgroup COLUMN replaces these.
+
         Rerun with --resume after Ctrl-C to continue from the last finished step and epoch.
 
         Example:

@@ -17,10 +17,19 @@ struct ReportCommand: ParsableCommand {
         The report folder (built under a temporary name, then renamed into place):
           report.html      one self-contained file, works offline
           report.pdf       A4 with page numbers, one section per page or more
-          figures/         roc, confusion, forest, calibration, flow, and
-                           training and gradcam_gallery when the input has them,
+          figures/         roc, confusion, forest, calibration, flow,
+                           decision_curve, and training, gradcam_gallery and
+                           subgroup_forest when the input has them,
                            each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
+
+        Beyond the 2x2 table the report has decision curves (net benefit of \
+        managing a lesion as GIST when P(GIST) >= p_t, against treating all and \
+        none), the recalibration intercept and slope with their CIs and the ECE, \
+        and "was the study big enough?" (CI half-widths, Buderer's n, the power of \
+        the paired DeLong test). --subgroup COLUMN adds a Subgroups section from a \
+        manifest column: the evaluation's own manifest (or manifest.csv in its data \
+        folder), or --manifest FILE for a predictions CSV.
 
         HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else the \
         copy built into eus-report (a templates/ folder nearby is never used \
@@ -29,7 +38,7 @@ struct ReportCommand: ParsableCommand {
         Examples:
           eus-report report eval/ --out output/study
           eus-report report other.csv --out output/other --threshold 0.4
-          eus-report report eval/ --out output/study --subgroup scanner \
+          eus-report report eval/ --out output/study --subgroup scanner \\
             --subgroup semi_axis_along_px --subgroup-cut semi_axis_along_px=40
         """
     )
