@@ -91,7 +91,7 @@ extension ReportContext {
         guard let analyses = metrics.subgroups, !analyses.isEmpty else { return [] }
         var blocks: [ReportBlock] = [.paragraph("Accuracy within subgroups of the evaluated cases, by the manifest columns asked for (--subgroup). A numeric column is cut in two at its median over these cases, or at --subgroup-cut. Subgroups are small: their intervals are wide, they are descriptive, and no test of interaction is made. A subgroup with one class only cannot define specificity (or sensitivity) or AUC, which show as n/a.")]
         if input.isSynthetic, analyses.contains(where: { $0.column == "semi_axis_along_px" }) {
-            blocks.append(.paragraph("In the phantom's manifest, scanner is the simulated probe (radial or linear) and semi_axis_along_px, the lesion's long semi-axis in pixels, is its size: the lesion-size subgroups split the cases at its median."))
+            blocks.append(.paragraph("In the phantom's manifest, scanner is the simulated probe (radial or linear) and semi_axis_along_px, the lesion's long semi-axis in pixels, is its size: the lesion-size subgroups split the cases at the cut in the table's caption."))
         }
         blocks.append(.figure(name: "subgroup_forest", caption: "Subgroup forest plot: sensitivity, specificity and accuracy with Wilson 95% CIs and AUC with DeLong 95% CI, per subgroup and network."))
         for analysis in analyses { blocks.append(.table(subgroupTable(analysis))) }
