@@ -67,7 +67,7 @@ enum CrossValidationRun {
                         steps: runner.timings, to: evalFolder)
         }
         try runner.step("report") {
-            try ReportStep.write(evaluation: evalFolder, to: job.out)
+            try ReportStep.write(evaluation: evalFolder, to: job.out, subgroups: job.subgroups)
         }
         let summary = try Summary.lines(report: job.out, evaluation: evalFolder, seconds: Date().timeIntervalSince(start),
                                         workFolder: work)

@@ -1,5 +1,6 @@
 import Foundation
 import EUSReport
+import EUSStats
 import EUSSupport
 
 /// The settings of `demo`: the study's design (142 cases, 8:2 split, ResNet-34 vs ResNet-50)
@@ -44,6 +45,9 @@ public struct DemoJob: Sendable {
     public var testTimeAugmentation: Bool
     /// k-fold cross-validation instead of the study's hold-out (`--folds`).
     public var folds: FoldSettings?
+    /// The report's subgroups: by default the phantom's scanner type and lesion size (its
+    /// long semi-axis in pixels, cut at the median).
+    public var subgroups: [SubgroupRequest] = Demo.defaultSubgroups
 
     public init(out: URL, preset: DemoPreset, training: TrainingSettings, cases: Int?, synthSize: Int?, resume: Bool,
                 testTimeAugmentation: Bool = false) {
@@ -58,6 +62,10 @@ public struct DemoJob: Sendable {
 }
 
 public enum Demo {
+    /// The phantom manifest's `scanner` (radial or linear) and `semi_axis_along_px` (the
+    /// lesion's long semi-axis, a lesion-size column), cut at the median.
+    public static let defaultSubgroups = [SubgroupRequest(column: "scanner"), SubgroupRequest(column: "semi_axis_along_px")]
+
     /// Makes the phantom in `<out>.work/phantom`, then runs the pipeline on it.
     public static func run(_ job: DemoJob) throws -> PipelineOutcome {
         try Pipeline.checkWritable(job.out)
@@ -79,6 +87,7 @@ public enum Demo {
             threshold: 0.5, positiveClass: "GIST", resume: job.resume)
         pipeline.testTimeAugmentation = job.testTimeAugmentation
         pipeline.folds = job.folds
+        pipeline.subgroups = job.subgroups
         let phantom = pipeline.workFolder.appendingPathComponent("phantom")
         pipeline.data = phantom
         let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)"

@@ -23,6 +23,8 @@ public struct PipelineJob: Sendable {
     public var folds: FoldSettings?
     /// Endosonographers' calls of the validation cases (`--readers`), hold-out only.
     public var readers: URL?
+    /// Manifest columns for the report's subgroup section (`--subgroup`).
+    public var subgroups: [SubgroupRequest] = []
 
     public init(data: URL, out: URL, architectures: [Architecture], split: URL?, splitSettings: SplitSettings,
                 training: TrainingSettings, cam: CAMSettings, threshold: Double, positiveClass: String?,
@@ -70,6 +72,7 @@ public enum Pipeline {
     /// Runs every step of `job` in its work folder, then writes the report to `job.out`.
     public static func run(_ job: PipelineJob) throws -> PipelineOutcome {
         try checkWritable(job.out)
+        try checkSubgroupColumns(job)
         let inputs = [job.data] + (job.split.map { [$0] } ?? []) + (job.readers.map { [$0] } ?? [])
         try AtomicOutput.checkSeparate(output: job.out, from: inputs)
         try AtomicOutput.checkSeparate(output: job.workFolder, from: inputs)
@@ -118,7 +121,7 @@ public enum Pipeline {
             _ = try Evaluator.evaluate(evaluation)
         }
         try runner.step("report") {
-            try ReportStep.write(evaluation: evalFolder, to: job.out)
+            try ReportStep.write(evaluation: evalFolder, to: job.out, subgroups: job.subgroups)
         }
         let summary = try Summary.lines(report: job.out, evaluation: evalFolder, seconds: Date().timeIntervalSince(start),
                                         workFolder: work)

@@ -26,7 +26,8 @@ extension ReportContext {
 
     /// The sections the report shows, in order, without building their blocks.
     var shownSections: [ReportSection] {
-        ReportSection.shown(crossValidated: crossValidation != nil, perPatient: metrics.patients != nil)
+        ReportSection.shown(crossValidated: crossValidation != nil, perPatient: metrics.patients != nil,
+                            subgroups: !(metrics.subgroups ?? []).isEmpty)
     }
 
     /// "4. Diagnostic accuracy", as the PDF numbers the sections.

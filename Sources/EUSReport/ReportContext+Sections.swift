@@ -38,6 +38,9 @@ extension ReportContext {
         case .metrics: return metricsBlocks
         case .figures: return figureBlocks
         case .pairedTests: return pairedBlocks
+        case .clinicalUtility: return clinicalUtilityBlocks
+        case .subgroups: return subgroupBlocks
+        case .sampleSize: return sampleSizeBlocks
         case .training: return trainingBlocks
         case .gradcam: return galleryBlocks
         case .audit: return auditBlocks
@@ -51,6 +54,7 @@ extension ReportContext {
     var summaryBlocks: [ReportBlock] {
         var blocks: [ReportBlock] = crossValidationFinding.map { [.paragraph($0)] } ?? []
         blocks += [.paragraph(keyFindings), .table(summaryTable)]
+        if let finding = clinicalUtilityFinding { blocks.append(.paragraph(finding)) }
         blocks += caveats.map { .callout($0, warning: false) }
         return blocks
     }
@@ -90,7 +94,7 @@ extension ReportContext {
     var figureBlocks: [ReportBlock] {
         [.figure(name: "forest", caption: "Forest plot: point estimates with Wilson 95% CIs (dark) and Wald 95% CIs (light)."),
          .figure(name: "roc", caption: "ROC curves with the chance diagonal; dots mark each model's operating point at the threshold. AUC with DeLong 95% CI in the legend." + (metrics.readers == nil ? "" : " Squares: each reader's sensitivity and 1 − specificity on the cases it read (Readers section).")),
-         .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with the number of cases per bin below.")]
+         .figure(name: "calibration", caption: "Reliability diagram (10 bins of predicted probability) with Clopper-Pearson 95% bands on each bin's observed share and the number of cases per bin below.")]
     }
 
     var pairedBlocks: [ReportBlock] {

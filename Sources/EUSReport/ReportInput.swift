@@ -94,6 +94,13 @@ extension ReportInput {
         public var seed: UInt64
         /// How a patient's P(positive) is made from its images' (`--patient-aggregation`).
         public var patientAggregation: PatientAggregation = .mean
+        /// Manifest columns to analyse by subgroup (`--subgroup`, `--subgroup-cut`).
+        public var subgroups: [SubgroupRequest] = []
+        /// The CSV holding the subgroup columns, joined on case_id; nil takes the evaluation's
+        /// data (its CSV manifest, or the manifest.csv in its folder).
+        public var manifest: URL?
+        /// The decision curve's thresholds (`--decision-thresholds`); nil: 0.01, 0.02, …, 0.99.
+        public var decisionThresholds: [Double]?
 
         public init(threshold: Double? = nil, thresholdSource: String? = nil, positiveClass: String = "GIST",
                     bootstrapResamples: Int = 2000, seed: UInt64 = 1) {
@@ -120,7 +127,8 @@ extension ReportInput {
         let threshold = options.threshold ?? 0.5
         let source = options.thresholdSource ?? (options.threshold == nil ? "the default 0.5, not tuned on these cases"
             : "set to \(threshold) on the command line")
-        let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        var metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        try addSubgroups(to: &metrics, table: table, options: options, dataRoot: nil)
         let cases = makeCases(table, csv: csv, metrics: metrics, base: url.deletingLastPathComponent(), dataRoot: nil)
         var input = ReportInput(source: url, kind: .predictionsCSV, metrics: metrics, cases: cases, evaluation: nil,
                                 histories: [], configs: [], predictionsCSV: try readData(url),
@@ -165,7 +173,8 @@ extension ReportInput {
         } else {
             source = "fixed at \(MetricsText.decimal(threshold, digits: 2)) before evaluation"
         }
-        let metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        var metrics = try computeMetrics(table, threshold: threshold, source: source, options: options)
+        try addSubgroups(to: &metrics, table: table, options: options, dataRoot: evaluation?.dataRoot)
         let dataRoot = evaluation?.dataRoot.map { URL(fileURLWithPath: $0, relativeTo: folder) }
         let cases = makeCases(table, csv: csv, metrics: metrics, base: folder, dataRoot: dataRoot)
         let histories = try metrics.models.compactMap { model -> TrainingHistory? in

@@ -12,6 +12,12 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case readers
     /// Only when some patient has more than one image.
     case patients
+    /// Decision curves and the recalibration fit.
+    case clinicalUtility = "clinical-utility"
+    /// Only when subgroups were asked for (`--subgroup`).
+    case subgroups
+    /// "Was the study big enough?"
+    case sampleSize = "sample-size"
     case training
     case gradcam
     case audit
@@ -20,9 +26,12 @@ public enum ReportSection: String, CaseIterable, Sendable {
     case checklist
 
     /// The sections a report shows: all of them, but cross-validation only for out-of-fold
-    /// predictions and the per-patient analysis only when some patient has several images.
-    public static func shown(crossValidated: Bool, perPatient: Bool = false) -> [ReportSection] {
-        allCases.filter { ($0 != .crossValidation || crossValidated) && ($0 != .patients || perPatient) }
+    /// predictions, the per-patient analysis only when some patient has several images, and
+    /// subgroups only when there are some.
+    public static func shown(crossValidated: Bool, perPatient: Bool = false, subgroups: Bool = false) -> [ReportSection] {
+        allCases.filter {
+            ($0 != .crossValidation || crossValidated) && ($0 != .patients || perPatient) && ($0 != .subgroups || subgroups)
+        }
     }
 
     /// The HTML anchor.
@@ -36,6 +45,9 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .metrics: return "Diagnostic accuracy"
         case .figures: return "Figures"
         case .pairedTests: return "Paired comparison"
+        case .clinicalUtility: return "Calibration and clinical utility"
+        case .subgroups: return "Subgroups"
+        case .sampleSize: return "Was the study big enough?"
         case .training: return "Training"
         case .gradcam: return "Grad-CAM gallery"
         case .audit: return "Misclassified-case audit"

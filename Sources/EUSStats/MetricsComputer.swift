@@ -82,6 +82,7 @@ public enum MetricsComputer {
                                                             seed: seed, alpha: alpha)
             }
         }
+        addBeyondTheTwoByTwoTable(to: &document, table: table, isPositive: isPositive, alpha: alpha)
         return document
     }
 

@@ -42,6 +42,7 @@ extension MetricsDocument {
                 writer.append([model.name, name, unit, value, "", ""] + blankIntervals + ["", "", "", ""])
             }
         }
+        appendBeyondTwoByTwoRows(to: &writer)
         crossValidation?.appendCSVRows(to: &writer)
         return writer.text
     }

@@ -21,6 +21,14 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     /// The per-patient analysis (`patients`, PatientAnalysis.swift); nil unless some patient
     /// has more than one image.
     public var patients: PatientAnalysis?
+    /// Net benefit over threshold probabilities (`decision_curve`); see `DecisionCurve`.
+    public var decisionCurve: DecisionCurve?
+    /// Each model's recalibration intercept and slope, ECE and per-bin bands (`calibration`).
+    public var calibration: [CalibrationFit]?
+    /// Per-subgroup accuracy (`subgroups`), when subgroup columns were asked for.
+    public var subgroups: [SubgroupAnalysis]?
+    /// "Was the study big enough?" (`sample_size`); see `SampleSizeSummary`.
+    public var sampleSize: SampleSizeSummary?
 
     public init(positiveClass: String, negativeClass: String, threshold: Double,
                 thresholdSource: String, n: Int, models: [ModelMetrics],
@@ -43,6 +51,7 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         case threshold, thresholdSource = "threshold_source", n, models, comparisons
         case crossValidation = "cross_validation"
         case readers, patients
+        case decisionCurve = "decision_curve", calibration, subgroups, sampleSize = "sample_size"
     }
 }
 

@@ -18,6 +18,10 @@ struct DemoCommand: ParsableCommand {
         32, 60 epochs (--quick: 96 px, 24 epochs, about 1½ minutes). Every option below \
         overrides it, and the report lists what was used.
 
+        The report's Subgroups section splits the validation cases by the phantom \
+        manifest's scanner (radial or linear) and lesion size (semi_axis_along_px, the \
+        lesion's long semi-axis, cut at the median); --subgroup COLUMN replaces these.
+
         Rerun with --resume after Ctrl-C to continue from the last finished step and epoch.
 
         Example:
@@ -44,6 +48,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var folding: FoldOptions
     @OptionGroup var prediction: PredictionOptions
+    @OptionGroup var subgroups: SubgroupOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -54,6 +59,7 @@ struct DemoCommand: ParsableCommand {
                           cases: cases, synthSize: synthSize, resume: resume,
                           testTimeAugmentation: prediction.testTimeAugmentation)
         job.folds = folding.settings(seed: settings.seed)
+        if !subgroups.subgroup.isEmpty { job.subgroups = try subgroups.requests() }
         let outcome = try Demo.run(job)
         print(outcome.summary)
     }

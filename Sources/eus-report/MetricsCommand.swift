@@ -24,7 +24,7 @@ struct MetricsCommand: ParsableCommand {
         accuracy, LR+ and LR-; AUC with its DeLong CI and a stratified bootstrap CI (2000 \
         resamples, seed 1); the ROC curve; the Brier score and a 10-bin reliability table; the \
         Youden threshold (exploratory). Per pair of models: the paired DeLong test, McNemar's \
-        exact and continuity-corrected tests, and the agreement table.
+        exact and continuity-corrected tests, and the agreement table. Beyond the 2x2 table: decision curves (net benefit for p_t 0.01-0.99), the logistic recalibration intercept and slope with Wald CIs and the ECE, and the sample size (CI half-widths, Buderer's n, the power of the paired DeLong comparison as pROC's power.roc.test computes it). With --subgroup COLUMN and --manifest FILE: the same accuracy per subgroup.
 
         Columns reader:NAME hold endosonographers' calls (GIST, LM or blank for unread; \
         reader:NAME+ai the same reader with the networks in view): each reader's 2x2 table and \
@@ -52,8 +52,16 @@ struct MetricsCommand: ParsableCommand {
     var threshold: Double = 0.5
 
     @OptionGroup var patients: PatientOptions
+    @OptionGroup var subgroups: SubgroupOptions
+    @OptionGroup var decisionCurve: DecisionCurveOptions
+
+    @Option(help: ArgumentHelp("The CSV with case_id and the --subgroup columns, e.g. the data's manifest.csv (needed with --subgroup).", valueName: "file"))
+    var manifest: String?
 
     func validate() throws {
+        if !subgroups.subgroup.isEmpty, manifest == nil {
+            throw ValidationError("--subgroup needs --manifest FILE: a predictions CSV holds no subgroup columns")
+        }
         guard threshold.isFinite, threshold >= 0, threshold <= 1 else {
             throw ValidationError("--threshold must be in [0,1] (got \(threshold))")
         }
@@ -63,8 +71,15 @@ struct MetricsCommand: ParsableCommand {
         do {
             let table = try PredictionTable(contentsOf: URL(fileURLWithPath: predictions))
             let source = threshold == 0.5 ? "fixed at 0.5 before evaluation" : "set to \(threshold) with --threshold"
-            let document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
+            var document = try MetricsComputer.compute(table, positiveClass: positive, threshold: threshold,
                                                        thresholdSource: source, patientAggregation: patients.aggregation)
+            if let grid = try decisionCurve.grid() {
+                document.decisionCurve = try MetricsComputer.decisionCurve(table, positiveClass: document.positiveClass, thresholds: grid)
+            }
+            if let manifest, !subgroups.subgroup.isEmpty {
+                document.subgroups = try SubgroupAnalysis.analyse(try subgroups.requests(), manifest: CSVTable(contentsOf: URL(fileURLWithPath: manifest)),
+                                                                  table: table, positiveClass: document.positiveClass, threshold: threshold)
+            }
             let folder = URL(fileURLWithPath: out)
             try AtomicOutput.checkSeparate(output: folder, from: [URL(fileURLWithPath: predictions)])
             // Both files or neither: the folder is built aside and swapped in whole.

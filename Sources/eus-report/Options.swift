@@ -4,6 +4,7 @@ import EUSGradCAM
 import EUSImage
 import EUSModels
 import EUSPipeline
+import EUSStats
 import EUSSupport
 
 extension Architecture: ExpressibleByArgument {}
@@ -188,4 +189,63 @@ struct FoldOptions: ParsableArguments {
     func settings(seed: UInt64) -> FoldSettings? {
         folds.map { FoldSettings(count: $0, repeats: repeats, seed: seed) }
     }
+}
+
+/// `--subgroup COLUMN` (repeatable) and `--subgroup-cut COLUMN=VALUE`, for the commands that
+/// compute statistics.
+struct SubgroupOptions: ParsableArguments {
+    @Option(name: .customLong("subgroup"), help: ArgumentHelp("""
+        Also report each model's sensitivity, specificity, accuracy and AUC within the levels of \
+        this manifest column (repeatable), e.g. scanner, or a lesion-size column. A numeric \
+        column is cut in two at its median over the evaluated cases, or at --subgroup-cut; any \
+        other column gives one subgroup per value.
+        """, valueName: "column"))
+    var subgroup: [String] = []
+
+    @Option(name: .customLong("subgroup-cut"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "Cut the numeric --subgroup COLUMN at VALUE (≤ VALUE and > VALUE) instead of its median (repeatable).",
+        valueName: "column=value"))
+    var subgroupCut: [String] = []
+
+    /// The requests, in --subgroup order.
+    func requests() throws -> [SubgroupRequest] {
+        var cuts: [String: Double] = [:]
+        for text in subgroupCut {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
+                throw ValidationError("--subgroup-cut '\(text)': expected COLUMN=NUMBER, e.g. semi_axis_along_px=40")
+            }
+            guard subgroup.contains(parts[0]) else {
+                throw ValidationError("--subgroup-cut '\(text)': \(parts[0]) is not one of the --subgroup columns")
+            }
+            cuts[parts[0]] = value
+        }
+        if let twice = subgroup.first(where: { name in subgroup.filter { $0 == name }.count > 1 }) {
+            throw ValidationError("--subgroup \(twice) is given twice")
+        }
+        return subgroup.map { SubgroupRequest(column: $0, cut: cuts[$0]) }
+    }
+
+    func validate() throws { _ = try requests() }
+}
+
+/// `--decision-thresholds FROM:TO:STEP`: the decision curve's grid of threshold probabilities.
+struct DecisionCurveOptions: ParsableArguments {
+    @Option(name: .customLong("decision-thresholds"), help: ArgumentHelp(
+        "The decision curve's threshold probabilities, from FROM to TO in steps of STEP, inside (0, 1) (default: 0.01:0.99:0.01).",
+        valueName: "from:to:step"))
+    var decisionThresholds: String?
+
+    /// The grid, or nil for the default.
+    func grid() throws -> [Double]? {
+        guard let text = decisionThresholds else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2],
+              from > 0, to < 1, from <= to, step > 0, (to - from) / step < 10_000 else {
+            throw ValidationError("--decision-thresholds '\(text)': expected FROM:TO:STEP with 0 < FROM ≤ TO < 1 and STEP > 0 (at most 10000 steps), e.g. 0.05:0.60:0.05")
+        }
+        return DecisionCurve.thresholds(from: from, to: to, step: step)
+    }
+
+    func validate() throws { _ = try grid() }
 }

@@ -17,8 +17,9 @@ struct ReportCommand: ParsableCommand {
         The report folder (built under a temporary name, then renamed into place):
           report.html      one self-contained file, works offline
           report.pdf       A4 with page numbers, one section per page or more
-          figures/         roc, confusion, forest, calibration, flow, and
-                           training and gradcam_gallery when the input has them,
+          figures/         roc, confusion, forest, calibration, flow,
+                           decision_curve, and training, gradcam_gallery and
+                           subgroup_forest when the input has them,
                            each as .pdf, .svg and 300 dpi .png (85 or 178 mm)
           metrics.json, metrics.csv, predictions.csv
           checklist.csv    CLAIM 2024 and STARD 2015, filled in from the run
@@ -27,6 +28,14 @@ struct ReportCommand: ParsableCommand {
         readers' points on the ROC figure; patient_id with several images per patient adds \
         the Per-patient analysis (see `eus-report metrics --help`).
 
+        Beyond the 2x2 table the report has decision curves (net benefit of \
+        managing a lesion as GIST when P(GIST) >= p_t, against treating all and \
+        none), the recalibration intercept and slope with their CIs and the ECE, \
+        and "was the study big enough?" (CI half-widths, Buderer's n, the power of \
+        the paired DeLong test). --subgroup COLUMN adds a Subgroups section from a \
+        manifest column: the evaluation's own manifest (or manifest.csv in its data \
+        folder), or --manifest FILE for a predictions CSV.
+
         HTML templates: --templates DIR, else $EUS_REPORT_TEMPLATES, else the \
         copy built into eus-report (a templates/ folder nearby is never used \
         unasked).
@@ -34,6 +43,8 @@ struct ReportCommand: ParsableCommand {
         Examples:
           eus-report report eval/ --out output/study
           eus-report report other.csv --out output/other --threshold 0.4
+          eus-report report eval/ --out output/study --subgroup scanner \\
+            --subgroup semi_axis_along_px --subgroup-cut semi_axis_along_px=40
         """
     )
 
@@ -52,6 +63,12 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "A folder of Mustache templates to use instead of the default ones.")
     var templates: String?
 
+    @OptionGroup var subgroups: SubgroupOptions
+    @OptionGroup var decisionCurve: DecisionCurveOptions
+
+    @Option(help: ArgumentHelp("The CSV with case_id and the --subgroup columns (default: the evaluation's data manifest, or the manifest.csv in its data folder).", valueName: "file"))
+    var manifest: String?
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var patients: PatientOptions
 
@@ -67,6 +84,9 @@ struct ReportCommand: ParsableCommand {
             try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: input)])
             var options = ReportInput.Options(threshold: threshold, positiveClass: positive)
             options.patientAggregation = patients.aggregation
+            options.subgroups = try subgroups.requests()
+            options.manifest = manifest.map { URL(fileURLWithPath: $0) }
+            options.decisionThresholds = try decisionCurve.grid()
             let report = try ReportInput.load(URL(fileURLWithPath: input), options: options)
             let source: TemplateLibrary.Source = templates.map { .folder(URL(fileURLWithPath: $0)) } ?? .automatic
             let result = try ReportWriter.write(report, to: URL(fileURLWithPath: out), templates: source)

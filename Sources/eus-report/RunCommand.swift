@@ -61,6 +61,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var cam: CAMOptions
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var classes: ClassOptions
+    @OptionGroup var subgroups: SubgroupOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var readerOptions: ReaderOptions
 
@@ -79,6 +80,7 @@ struct RunCommand: ParsableCommand {
         job.testTimeAugmentation = prediction.testTimeAugmentation
         job.folds = folding.settings(seed: settings.seed)
         job.readers = try readerOptions.holdOutReaders(folds: job.folds != nil)
+        job.subgroups = try subgroups.requests()
         let outcome = try Pipeline.run(job)
         print(outcome.summary)
     }

@@ -37,6 +37,11 @@ final class DemoTests: CLITestCase {
             XCTAssertTrue(html.contains(words), "the Training section says \(words)")
         }
         XCTAssertEqual(Array(try Data(contentsOf: url("output/demo/report.pdf")).prefix(5)), Array("%PDF-".utf8))
+        for words in ["Subgroups by scanner (categorical)", "Subgroups by semi_axis_along_px (numeric, cut at",
+                      "Calibration and clinical utility", "Was the study big enough?"] {
+            XCTAssertTrue(html.contains(words), "the demo's report has \(words)")
+        }
+        XCTAssertTrue(figures.contains("figures/subgroup_forest.png") && figures.contains("figures/decision_curve.png"), "\(figures)")
 
         // The closing lines: the report's path, then five lines of summary.
         let lines = result.stdout.split(separator: "\n").map(String.init)

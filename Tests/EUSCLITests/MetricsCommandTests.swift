@@ -75,7 +75,9 @@ final class MetricsCommandTests: XCTestCase {
         let csv = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").map(String.init)
         XCTAssertEqual(rows.first, MetricsDocument.csvHeader.joined(separator: ","))
-        XCTAssertEqual(rows.count, 1 + 2 * 11)
+        // Header, 2 models × 11 measures, then per model 3 calibration rows and Buderer's n, the
+        // pair's power and cases needed, and net benefit at 0.1…0.9 for 2 models and treat all.
+        XCTAssertEqual(rows.count, 1 + 2 * 11 + 2 * 4 + 2 + 9 * 3)
         XCTAssertEqual(csv, doc.csv())
         let expectedSensitivity = MetricsText.percentNumber(doc.models[0].proportions.sensitivity.value)
         XCTAssertTrue(rows.contains { $0.hasPrefix("resnet34,sensitivity,%,\(expectedSensitivity),") })

@@ -13,12 +13,12 @@ final class ReportFromCSVTests: XCTestCase {
     /// The sections in order, with the anchors and titles the HTML and the PDF show.
     func testSectionsInOrder() {
         XCTAssertEqual(ReportSection.allCases.map(\.id),
-                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "readers", "patients", "training",
-                        "gradcam", "audit", "reproducibility", "checklist"])
+                       ["summary", "data", "cross-validation", "metrics", "figures", "paired-tests", "readers", "patients",
+                        "clinical-utility", "subgroups", "sample-size", "training", "gradcam", "audit", "reproducibility", "checklist"])
         XCTAssertEqual(ReportSection.allCases.map(\.title),
                        ["Summary", "Data and flow", "Cross-validation", "Diagnostic accuracy", "Figures", "Paired comparison", "Readers",
-                        "Per-patient analysis", "Training", "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility",
-                        "Reporting checklist"])
+                        "Per-patient analysis", "Calibration and clinical utility", "Subgroups", "Was the study big enough?", "Training",
+                        "Grad-CAM gallery", "Misclassified-case audit", "Reproducibility", "Reporting checklist"])
     }
 
     func testReportFromPredictionsCSV() throws {
@@ -33,7 +33,7 @@ final class ReportFromCSVTests: XCTestCase {
         for name in ["report.html", "report.pdf", "metrics.json", "metrics.csv", "predictions.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
-        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "roc"])
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "decision_curve", "flow", "forest", "roc"])
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
         XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.shown(crossValidated: false).count)
@@ -109,7 +109,7 @@ final class ReportFromCSVTests: XCTestCase {
         let out = root.appendingPathComponent("report")
         let result = try ReportWriter.write(input, to: out, templates: .embedded)
         XCTAssertEqual(result.sections, ReportSection.shown(crossValidated: true))
-        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "folds", "forest", "roc"])
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "decision_curve", "flow", "folds", "forest", "roc"])
         let html = try ReportFixture.text(out.appendingPathComponent("report.html"))
         for words in ["id=\"cross-validation\"", "corrected resampled t-test", "Per fold: accuracy", "Across the 3 folds"] {
             XCTAssertTrue(html.contains(words), "HTML lacks \(words)")

@@ -23,8 +23,8 @@ final class ReportFromEvaluationTests: XCTestCase {
 
         let out = root.appendingPathComponent("output/report")
         let result = try ReportWriter.write(input, to: out, templates: .embedded)
-        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "flow", "forest", "gradcam_gallery", "roc", "training"])
-        XCTAssertEqual(result.figures.count, 7)
+        try ReportFixture.checkFigures(out, expected: ["calibration", "confusion", "decision_curve", "flow", "forest", "gradcam_gallery", "roc", "training"])
+        XCTAssertEqual(result.figures.count, 8)
 
         let pdf = try Data(contentsOf: out.appendingPathComponent("report.pdf"))
         XCTAssertGreaterThanOrEqual(PDFInfo.pageCount(of: pdf), ReportSection.shown(crossValidated: false).count)

@@ -220,8 +220,9 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix(holdOutShaped.csv()))
         let csv = try CSVTable(parsing: text, source: "metrics.csv")
         XCTAssertEqual(csv.header, MetricsDocument.csvHeader)
-        // 2 networks × (11 hold-out rows + 10 folds × 6 measures + 6 measures × 4 statistics).
-        XCTAssertEqual(csv.rows.count, 2 * (11 + 60 + 24))
+        // 2 networks × (11 hold-out rows + 10 folds × 6 measures + 6 measures × 4 statistics),
+        // and the first repeat's calibration (2 × 4), power (2) and net-benefit (9 × 3) rows.
+        XCTAssertEqual(csv.rows.count, 2 * (11 + 60 + 24) + 2 * 4 + 2 + 9 * 3)
         let cv = try XCTUnwrap(document.crossValidation)
         let column = { (name: String) in csv.header.firstIndex(of: name)! }
         let fold = cv.perFold[6]

@@ -5,7 +5,9 @@ import EUSSupport
 
 /// A hold-out evaluation writes exactly the metrics.json and metrics.csv it always has: the
 /// files in Fixtures/holdout_n29_metrics.* were written before cross-validation existed, from
-/// the n29 case of delong_paired.json (two models, 200 bootstrap resamples, seed 3).
+/// the n29 case of delong_paired.json (two models, 200 bootstrap resamples, seed 3). Keys and
+/// rows added since (decision_curve, calibration, subgroups, sample_size) come on top: without
+/// them the bytes are the recorded ones, and their CSV rows follow the recorded rows.
 final class HoldOutEncodingTests: XCTestCase {
     func holdOutDocument() throws -> MetricsDocument {
         let reference = try Fixtures.load(Fixtures.PairedCases.self, "delong_paired")
@@ -18,14 +20,26 @@ final class HoldOutEncodingTests: XCTestCase {
     }
 
     func testMetricsJSONIsByteIdenticalToTheRecordedOne() throws {
-        let encoded = try JSONFile.encode(holdOutDocument())
+        var document = try holdOutDocument()
+        XCTAssertNotNil(document.decisionCurve)
+        XCTAssertNotNil(document.calibration)
+        XCTAssertNotNil(document.sampleSize)
+        document.decisionCurve = nil
+        document.calibration = nil
+        document.sampleSize = nil
+        let encoded = try JSONFile.encode(document)
         let recorded = try Fixtures.data("holdout_n29_metrics")
         XCTAssertEqual(String(decoding: encoded, as: UTF8.self), String(decoding: recorded, as: UTF8.self))
     }
 
     func testMetricsCSVIsIdenticalToTheRecordedOne() throws {
         let recorded = try Fixtures.data("holdout_n29_metrics", extension: "csv")
-        XCTAssertEqual(try holdOutDocument().csv(), String(decoding: recorded, as: UTF8.self))
+        let csv = try holdOutDocument().csv()
+        let text = String(decoding: recorded, as: UTF8.self)
+        XCTAssert(csv.hasPrefix(text), "the recorded rows come first, unchanged")
+        let added = csv.dropFirst(text.count).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
+        XCTAssert(added.allSatisfy { ["calibration_intercept", "calibration_slope", "ece", "buderer_n", "power", "cases_needed"].contains(String($0))
+            || $0.hasPrefix("net_benefit@") }, "\(added)")
     }
 }
 
@@ -36,7 +50,7 @@ extension HoldOutEncodingTests {
         XCTAssertNil(document.crossValidation)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONFile.encode(document)) as? [String: Any])
         XCTAssertEqual(Set(json.keys), ["positive_class", "negative_class", "threshold", "threshold_source", "n", "models",
-                                        "comparisons"])
+                                        "comparisons", "decision_curve", "calibration", "sample_size"])
         XCTAssertFalse(document.summaryTable().contains("Cross-validation"))
     }
 }

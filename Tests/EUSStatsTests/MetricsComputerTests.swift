@@ -164,7 +164,9 @@ final class MetricsComputerTests: XCTestCase {
         let doc = try MetricsComputer.compute(table, bootstrapResamples: 50)
         let csv = try CSVTable(parsing: doc.csv(), source: "metrics.csv")
         XCTAssertEqual(csv.header, MetricsDocument.csvHeader)
-        XCTAssertEqual(csv.rows.count, 3 * 11)
+        // 3 models × 11 measures, then per model 3 calibration rows and Buderer's n, per pair (3)
+        // the power and the cases needed, and net benefit at 0.1…0.9 for 3 models and treat all.
+        XCTAssertEqual(csv.rows.count, 3 * 11 + 3 * 4 + 3 * 2 + 9 * 4)
         let column = { (name: String) in csv.header.firstIndex(of: name)! }
         let sensitivity = try XCTUnwrap(csv.rows.first { $0[0] == "resnet34" && $0[1] == "sensitivity" })
         let s = doc.models[0].proportions.sensitivity

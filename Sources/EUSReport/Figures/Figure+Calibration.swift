@@ -14,6 +14,7 @@ extension Figure {
                            y: AxisSpec(range: 0...1, label: "Observed share \(metrics.positiveClass)", format: percent), on: canvas)
             top.drawGrid(on: canvas)
             canvas.line(from: top.point(0, 0), to: top.point(1, 1), stroke: Stroke(Ink.secondary, width: 0.6, dash: [2, 2]))
+            drawReliabilityBands(metrics, on: top, canvas: canvas)
             for (index, model) in metrics.models.enumerated() {
                 let filled = model.reliability.filter { $0.count > 0 && $0.meanPredicted != nil && $0.observedRate != nil }
                 let points = filled.map { top.point($0.meanPredicted!, $0.observedRate!) }
@@ -27,6 +28,7 @@ extension Figure {
                  ModelNames.label(model.name, suffix: "  Brier \(MetricsText.decimal(model.brier, digits: 3))", width: top.frame.width - 30,
                                   font: FigureStyle.legendFont, on: canvas))
             } + [(.line(Stroke(Ink.secondary, width: 0.6, dash: [2, 2])), "Perfect calibration")]
+                + (metrics.calibration == nil ? [] : [(.line(Stroke(Ink.secondary.lighter(0.45), width: 0.8)), "Clopper-Pearson 95% band")])
             Legend(entries).draw(on: canvas, in: top.frame, corner: legendCorner(metrics))
             drawBinCounts(metrics, in: Rect(x: outer.minX, y: outer.minY + split + 4, width: outer.width, height: outer.height - split - 4),
                           alignedWith: top, on: canvas)
@@ -83,5 +85,28 @@ extension Figure {
         canvas.text("Cases", at: Point(x: rect.minX, y: plot.midY), font: FigureStyle.labelFont, align: .center, baseline: .top, rotation: -.pi / 2)
         canvas.text("Cases per bin of predicted P(\(metrics.positiveClass)), bins 0–0.1, …, 0.9–1.0", at: Point(x: plot.midX, y: rect.maxY),
                     font: FigureStyle.annotationFont, color: Ink.secondary, align: .center, baseline: .bottom)
+    }
+}
+
+extension Figure {
+    /// Each non-empty bin's Clopper-Pearson 95% band on its observed share (from
+    /// metrics.calibration), drawn as a light vertical bar with caps at the bin's mean
+    /// prediction; the two models are nudged apart so their bands do not overlap.
+    static func drawReliabilityBands(_ metrics: MetricsDocument, on axes: Axes, canvas: Canvas) {
+        guard let fits = metrics.calibration else { return }
+        for (index, model) in metrics.models.enumerated() {
+            guard let fit = fits.first(where: { $0.model == model.name }) else { continue }
+            let color = ModelNames.color(index).lighter(0.45)
+            let nudge = (Double(index) - Double(metrics.models.count - 1) / 2) * 1.6
+            for (bin, band) in zip(model.reliability, fit.reliabilityCI) {
+                guard let band, let mean = bin.meanPredicted else { continue }
+                let x = axes.px(mean) + nudge
+                let (low, high) = (axes.py(band.lower), axes.py(band.upper))
+                let stroke = Stroke(color, width: 0.8)
+                canvas.line(from: Point(x: x, y: low), to: Point(x: x, y: high), stroke: stroke)
+                canvas.line(from: Point(x: x - 1.2, y: low), to: Point(x: x + 1.2, y: low), stroke: stroke)
+                canvas.line(from: Point(x: x - 1.2, y: high), to: Point(x: x + 1.2, y: high), stroke: stroke)
+            }
+        }
     }
 }

@@ -7,6 +7,12 @@ public enum ReportFigures {
     public static func all(for input: ReportInput) -> [Figure] {
         var figures: [Figure] = [.roc(input.metrics), .confusion(input.metrics), .forest(input.metrics),
                                  .calibration(input.metrics), .flow(FlowCounts(input: input))]
+        if let curve = input.metrics.decisionCurve {
+            figures.append(.decisionCurve(curve, positiveClass: input.metrics.positiveClass))
+        }
+        if let subgroups = input.metrics.subgroups, !subgroups.isEmpty {
+            figures.append(.subgroupForest(subgroups, models: input.modelNames))
+        }
         if let cv = input.metrics.crossValidation { figures.append(.folds(cv, modelOrder: input.modelNames)) }
         if !input.histories.isEmpty { figures.append(.training(input.histories, modelOrder: input.modelNames)) }
         if input.images.hasOverlays, !input.cases.isEmpty { figures.append(.gradcamGallery(input)) }
