@@ -61,7 +61,7 @@ public struct RunConfig: Codable, Sendable {
         arch = job.arch
         training = job.settings
         augmentation = job.settings.augment ? job.settings.augmentation : nil
-        recipe = job.settings.recipe
+        recipe = job.settings.recipe + job.initialWeightsRecipe
         selection = RunConfig.selectionRule
         classNames = dataset.classNames
         positiveClass = dataset.positiveClass

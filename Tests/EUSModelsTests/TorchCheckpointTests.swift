@@ -163,3 +163,34 @@ final class TorchCheckpointTests: XCTestCase {
         }
     }
 }
+
+/// Where `--init imagenet` looks, in torch.hub's order.
+final class ImageNetWeightsTests: XCTestCase {
+    func testFoldersFollowTorchHub() {
+        let all = ImageNetWeights.folders(environment: ["TORCH_HOME": "/t", "XDG_CACHE_HOME": "/x", "HOME": "/h"]).map(\.path)
+        XCTAssertEqual(all, ["/t/hub/checkpoints", "/x/torch/hub/checkpoints", "/h/.cache/torch/hub/checkpoints"])
+        XCTAssertEqual(ImageNetWeights.folders(environment: ["HOME": "/h"]).map(\.path), ["/h/.cache/torch/hub/checkpoints"])
+        XCTAssertEqual(ImageNetWeights.folders(environment: ["TORCH_HOME": "/h/.cache/torch", "HOME": "/h"]).map(\.path),
+                       ["/h/.cache/torch/hub/checkpoints"], "one folder named once")
+    }
+
+    func testTorchvisionFileNames() {
+        XCTAssertEqual(ImageNetWeights.fileNames(for: .resnet34), ["resnet34-b627a593.pth"])
+        XCTAssertEqual(ImageNetWeights.fileNames(for: .resnet50), ["resnet50-11ad3fa6.pth", "resnet50-0676ba61.pth"])
+        XCTAssertTrue(ImageNetWeights.isImageNetFile(URL(fileURLWithPath: "/any/resnet50-0676ba61.pth")))
+        XCTAssertFalse(ImageNetWeights.isImageNetFile(URL(fileURLWithPath: "/any/resnet50.pth")))
+    }
+
+    /// The second ResNet-50 name is taken when only it is present.
+    func testLocateFindsEitherResNet50File() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("eus-hub-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let folder = home.appendingPathComponent(".cache/torch/hub/checkpoints")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try ImageNetWeights.locate(.resnet50, environment: ["HOME": home.path])) { error in
+            XCTAssertTrue("\(error)".contains("download https://download.pytorch.org/models/resnet50-11ad3fa6.pth and put it in \(folder.standardizedFileURL.path)/"), "\(error)")
+        }
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("resnet50-0676ba61.pth").path, contents: Data())
+        XCTAssertEqual(try ImageNetWeights.locate(.resnet50, environment: ["HOME": home.path]).lastPathComponent, "resnet50-0676ba61.pth")
+    }
+}
