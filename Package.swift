@@ -30,6 +30,13 @@ let package = Package(
             path: "Sources/CImageIO",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        /// DICOM through DCMTK (C++, behind a C API); Debian's libdcmtk-dev.
+        .target(
+            name: "CDICOM",
+            path: "Sources/CDICOM",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/dcmtk"])],
+            linkerSettings: ["dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmimage", "dcmimgle", "dcmdata", "oflog", "ofstd"].map { .linkedLibrary($0) }
+        ),
 
         // MARK: - Support: errors, CSV, atomic output, progress, JSON
 
@@ -37,7 +44,7 @@ let package = Package(
 
         // MARK: - Images: RGB, gray and heat maps, PNG/JPEG codecs, resizing, the pixel budget
 
-        .target(name: "EUSImage", dependencies: ["EUSSupport", "CImageIO"], swiftSettings: optimised),
+        .target(name: "EUSImage", dependencies: ["EUSSupport", "CImageIO", "CDICOM"], swiftSettings: optimised),
 
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 

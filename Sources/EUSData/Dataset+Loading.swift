@@ -93,6 +93,7 @@ extension Dataset {
             }
         }
         if let error = errors.first { throw error }
+        warnAboutBurnedInText(cases)
     }
 
     /// The case's mask as 8-bit gray, or nil when it has none.

@@ -119,7 +119,16 @@ struct ClassOptions: ParsableArguments {
     @Option(name: .customLong("max-pixels"), help: "The largest image decoded, in pixels; larger ones are refused from their header, before decoding (default: \(ImageDecoder.defaultMaxPixels), or $EUS_REPORT_MAX_PIXELS).")
     var maxPixels: Int?
 
+    @Option(help: "The frame of a multi-frame DICOM object that is the case's image: first, middle or a frame number from 1 (default: first).")
+    var frame: String?
+
     func apply() throws {
+        if let frame {
+            guard let selection = DICOMDecoder.FrameSelection(frame) else {
+                throw UserError("--frame: '\(frame)' is not first, middle or a frame number from 1")
+            }
+            DICOMDecoder.frame = selection
+        }
         guard let maxPixels else { return }
         guard maxPixels > 0 else { throw UserError("--max-pixels must be positive, got \(maxPixels)") }
         ImageDecoder.maxPixels = maxPixels
