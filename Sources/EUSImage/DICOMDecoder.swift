@@ -16,12 +16,15 @@ public enum DICOMDecoder {
         case first, middle
         /// 1-based.
         case number(Int)
+        /// One case per frame (`Dataset.load` expands the cases; a single decode takes the first).
+        case all
 
-        /// `first`, `middle` or a frame number from 1.
+        /// `first`, `middle`, `all` or a frame number from 1.
         public init?(_ text: String) {
             switch text.lowercased() {
             case "first": self = .first
             case "middle": self = .middle
+            case "all": self = .all
             default:
                 guard let n = Int(text), n >= 1 else { return nil }
                 self = .number(n)
@@ -30,7 +33,7 @@ public enum DICOMDecoder {
 
         var shimIndex: Int32 {
             switch self {
-            case .first: 0
+            case .first, .all: 0
             case .middle: -1
             case .number(let n): Int32(clamping: n - 1)
             }
@@ -59,6 +62,21 @@ public enum DICOMDecoder {
     /// The frame every decode takes unless told otherwise (set once by `--frame`).
     nonisolated(unsafe) public static var frame: FrameSelection = .first
 
+    /// `<file>#frame=N`: frame N (from 1) of a multi-frame file, as `--frame all` names each
+    /// frame's case; nil for any other path.
+    public static func frameReference(_ url: URL) -> (file: URL, frame: Int)? {
+        let path = url.path
+        guard let marker = path.range(of: "#frame=", options: .backwards),
+              let frame = Int(path[marker.upperBound...]), frame >= 1 else { return nil }
+        return (URL(fileURLWithPath: String(path[..<marker.lowerBound])), frame)
+    }
+
+    /// The file itself, without a `#frame=N` reference.
+    public static func fileURL(_ url: URL) -> URL { frameReference(url)?.file ?? url }
+
+    /// The URL of frame `frame` (from 1) of `file`.
+    public static func frameURL(_ file: URL, frame: Int) -> URL { URL(fileURLWithPath: file.path + "#frame=\(frame)") }
+
     /// The preamble: 128 bytes, then "DICM".
     public static func isDICOM(_ data: Data) -> Bool {
         data.count >= 132 && data[data.startIndex + 128 ..< data.startIndex + 132].elementsEqual("DICM".utf8)
@@ -66,7 +84,7 @@ public enum DICOMDecoder {
 
     /// Whether the file at `url` starts with the DICOM preamble (reads 132 bytes).
     public static func isDICOMFile(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        guard let handle = try? FileHandle(forReadingFrom: fileURL(url)) else { return false }
         defer { try? handle.close() }
         return isDICOM((try? handle.read(upToCount: 132)) ?? Data())
     }

@@ -22,6 +22,9 @@ public enum ImageDecoder {
         .flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultMaxPixels
 
     public static func decode(_ url: URL) throws -> DecodedImage {
+        if let reference = DICOMDecoder.frameReference(url), let data = FileManager.default.contents(atPath: reference.file.path) {
+            return try DICOMDecoder.decode(data, source: url.path, frame: .number(reference.frame)).image
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw UserError("\(url.path): cannot read the image (missing or unreadable)")
         }

@@ -36,9 +36,13 @@ public enum TorchCheckpoint {
         return SafetensorsFile(tensors: tensors, metadata: ["format": "torch.save"])
     }
 
-    /// A file that starts as a pickle: torch.save before PyTorch 1.6, or with
-    /// `_use_new_zipfile_serialization=False`.
-    static func isLegacy(_ data: Data) -> Bool { data.first == 0x80 }
+    /// A file that starts as torch's legacy pickle (torch.save before PyTorch 1.6, or with
+    /// `_use_new_zipfile_serialization=False`): PROTO 2, then LONG1 of the magic number
+    /// 0x1950a86a20f9469cfc6c. (A first byte of 0x80 alone would not do: it is also the low
+    /// byte of a 128-byte safetensors header length.)
+    static func isLegacy(_ data: Data) -> Bool {
+        data.starts(with: [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19])
+    }
 
     static func legacyError(_ source: String) -> UserError {
         UserError("\(source): a legacy (pre-1.6, non-zip) torch.save file, which EUSReport does not read; re-save it in the zip format with PyTorch ≥ 1.6: torch.save(torch.load(path, weights_only=True), 'weights.pth')")

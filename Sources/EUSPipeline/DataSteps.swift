@@ -1,4 +1,5 @@
 import Foundation
+import EUSImage
 import EUSData
 import EUSRender
 import EUSReport
@@ -40,7 +41,7 @@ public enum DataSteps {
     /// The SHA-256 of every image, by case id.
     static func imageDigests(_ dataset: Dataset) throws -> [String: String] {
         var digests: [String: String] = [:]
-        for item in dataset.cases { digests[item.id] = try SHA256.hexDigest(ofFileAt: item.path) }
+        for item in dataset.cases { digests[item.id] = try SHA256.hexDigest(ofFileAt: DICOMDecoder.fileURL(item.path)) }
         return digests
     }
 }

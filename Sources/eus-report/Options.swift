@@ -119,13 +119,13 @@ struct ClassOptions: ParsableArguments {
     @Option(name: .customLong("max-pixels"), help: "The largest image decoded, in pixels; larger ones are refused from their header, before decoding (default: \(ImageDecoder.defaultMaxPixels), or $EUS_REPORT_MAX_PIXELS).")
     var maxPixels: Int?
 
-    @Option(help: "The frame of a multi-frame DICOM object that is the case's image: first, middle or a frame number from 1 (default: first).")
+    @Option(help: "The frame of a multi-frame DICOM object that is the case's image: first, middle, a frame number from 1, or all (one case per frame, <case id>_frame<k>, grouped under one patient) (default: first).")
     var frame: String?
 
     func apply() throws {
         if let frame {
             guard let selection = DICOMDecoder.FrameSelection(frame) else {
-                throw UserError("--frame: '\(frame)' is not first, middle or a frame number from 1")
+                throw UserError("--frame: '\(frame)' is not first, middle, all or a frame number from 1")
             }
             DICOMDecoder.frame = selection
         }

@@ -119,6 +119,19 @@ final class TorchCheckpointTests: XCTestCase {
         try assertRefused("legacy.pth", containing: ["legacy", "non-zip", "torch.save(torch.load(path, weights_only=True)"])
     }
 
+    /// A safetensors file whose header length starts with the byte 0x80 (a pickle's PROTO)
+    /// is still read as safetensors.
+    func testSafetensorsStartingWith0x80IsNotTakenForAPickle() throws {
+        let name = (0..<200).lazy.map { String(repeating: "w", count: $0 + 1) }.first { name in
+            Safetensors.encode([NamedTensor(name: name, shape: [1], values: .float32([1]))]).first == 0x80
+        }
+        let tensor = NamedTensor(name: try XCTUnwrap(name), shape: [1], values: .float32([1]))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("eus-0x80-\(UUID().uuidString).safetensors")
+        try Safetensors.write([tensor], to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertEqual(try WeightsFile.read(url).tensors, [tensor])
+    }
+
     func testCompressedEntriesAreRefused() throws {
         try assertRefused("deflated.pth", containing: ["compressed (deflate)", "uncompressed"])
     }
@@ -190,7 +203,7 @@ final class ImageNetWeightsTests: XCTestCase {
         XCTAssertThrowsError(try ImageNetWeights.locate(.resnet50, environment: ["HOME": home.path])) { error in
             XCTAssertTrue("\(error)".contains("download https://download.pytorch.org/models/resnet50-11ad3fa6.pth and put it in \(folder.standardizedFileURL.path)/"), "\(error)")
         }
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("resnet50-0676ba61.pth").path, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("resnet50-0676ba61.pth").path, contents: Data()))
         XCTAssertEqual(try ImageNetWeights.locate(.resnet50, environment: ["HOME": home.path]).lastPathComponent, "resnet50-0676ba61.pth")
     }
 }
