@@ -104,6 +104,8 @@ let package = Package(
         /// The PyTorch reference networks, shared by the engine and Grad-CAM tests.
         .target(name: "ReferenceNetworks", dependencies: ["EUSModels"], path: "Tests/ReferenceNetworks",
                 resources: [.copy("resnet")]),
+        /// zlib's inflate, for tests that search PDF streams and PNG text chunks.
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib"),
         /// `.npy` fixtures, closeness checks, scratch folders: helpers shared by several test targets.
         .target(name: "TestHelpers", dependencies: ["EUSGradCAM", "EUSImage"], path: "Tests/TestHelpers"),
         .testTarget(name: "EUSSupportTests", dependencies: ["EUSSupport"]),
@@ -121,7 +123,7 @@ let package = Package(
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSImage", "EUSSupport"], resources: [.copy("Fixtures")]),
         /// README.md's module table, Package.swift and the imports in Sources/ agree, and point down.
         .testTarget(name: "LayeringTests"),
-        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline", "EUSReport", "EUSModels", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
+        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "CZlib", "EUSPipeline", "EUSReport", "EUSModels", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
                                                   "EUSStats", "EUSSupport"],
                     resources: [.copy("Fixtures")]),
     ],
