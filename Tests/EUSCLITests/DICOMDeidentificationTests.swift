@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import XCTest
 
@@ -66,5 +67,34 @@ final class DICOMDeidentificationTests: CLITestCase {
 
         let bad = try CLI.run(["split", data.path, "--out", path("s2.csv"), "--frame", "last"])
         assertFails(bad, with: "--frame: 'last' is not first, middle, all or a frame number from 1")
+    }
+}
+
+/// The search itself finds a value hidden where the test looks: a Flate PDF stream, a
+/// zTXt chunk of a PNG embedded as base64 in HTML.
+final class OutputSearchTests: CLITestCase {
+    private func deflate(_ text: String) -> Data {
+        let input = [UInt8](text.utf8)
+        var size = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(size))
+        XCTAssertEqual(compress2(&output, &size, input, uLong(input.count), 9), Z_OK)
+        return Data(output.prefix(Int(size)))
+    }
+
+    func testFindsValuesInsideStreamsAndChunks() throws {
+        var pdf = Data("%PDF-1.5\n1 0 obj << /Filter /FlateDecode >> stream\n".utf8)
+        pdf += deflate("BT (EUSFAKE0042) Tj ET") + Data("\nendstream\nendobj\n".utf8)
+        try pdf.write(to: url("a.pdf"))
+        let chunk = Data("Comment".utf8) + Data([0, 0]) + deflate("PHANTOM^NOTAPATIENT")
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        withUnsafeBytes(of: UInt32(chunk.count).bigEndian) { png.append(contentsOf: $0) }
+        png += Data("zTXt".utf8) + chunk + Data([0, 0, 0, 0])
+        try Data("<img src=\"data:image/png;base64,\(png.base64EncodedString())\">".utf8).write(to: url("b.html"))
+        var tally = OutputSearch.Tally()
+        let found = OutputSearch.find(["EUSFAKE0042", "PHANTOM^NOTAPATIENT", "19010203"], under: [scratch], tally: &tally)
+        XCTAssertEqual(found.map { $0.components(separatedBy: " in ")[0] }.sorted(), ["EUSFAKE0042", "PHANTOM^NOTAPATIENT"])
+        XCTAssertEqual(tally.inflatedStreams, 1)
+        XCTAssertEqual(tally.embeddedImages, 1)
+        XCTAssertEqual(tally.pngTextChunks, 1)
     }
 }
