@@ -44,6 +44,8 @@ public struct DemoJob: Sendable {
     public var testTimeAugmentation: Bool
     /// k-fold cross-validation instead of the study's hold-out (`--folds`).
     public var folds: FoldSettings?
+    /// `demo --screen-capture`: the phantom drawn into processor-like frames (`ScreenCapture`).
+    public var screenCapture = false
 
     public init(out: URL, preset: DemoPreset, training: TrainingSettings, cases: Int?, synthSize: Int?, resume: Bool,
                 testTimeAugmentation: Bool = false) {
@@ -81,11 +83,11 @@ public enum Demo {
         pipeline.folds = job.folds
         let phantom = pipeline.workFolder.appendingPathComponent("phantom")
         pipeline.data = phantom
-        let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)"
+        let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)" + (job.screenCapture ? " screen-capture" : "")
         let runner = try StepRunner(workFolder: pipeline.workFolder, fingerprint: fingerprint, resume: job.resume)
         do {
             try runner.step("synth") {
-                try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom)
+                try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom, screenCapture: job.screenCapture)
             }
             return try Pipeline.run(pipeline, runner: runner, synthetic: true)
         } catch {

@@ -41,6 +41,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("synth-size"), help: ArgumentHelp("Side of the phantom images in pixels.", visibility: .hidden))
     var synthSize: Int?
 
+    @Flag(name: .customLong("screen-capture"), help: "Run the study from the phantom drawn into 1280x1024 processor-like frames with burned-in text (see `synth --screen-capture`); each scan is found again by --crop auto.")
+    var screenCapture = false
+
     @OptionGroup var training: TrainingOptions
     @OptionGroup var folding: FoldOptions
     @OptionGroup var prediction: PredictionOptions
@@ -54,6 +57,7 @@ struct DemoCommand: ParsableCommand {
                           cases: cases, synthSize: synthSize, resume: resume,
                           testTimeAugmentation: prediction.testTimeAugmentation)
         job.folds = folding.settings(seed: settings.seed)
+        job.screenCapture = screenCapture
         let outcome = try Demo.run(job)
         print(outcome.summary)
     }

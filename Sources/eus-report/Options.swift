@@ -122,7 +122,11 @@ struct ClassOptions: ParsableArguments {
     @Option(help: "The frame of a multi-frame DICOM object that is the case's image: first, middle, a frame number from 1, or all (one case per frame, <case id>_frame<k>, grouped under one patient) (default: first).")
     var frame: String?
 
+    @Option(help: "Cut each image to its ultrasound field first: auto (the largest region of speckle texture, with text, bars and logos around it blanked; a frame whose field spans 90% of its width or height is taken as already cropped and left as it is), none, or X,Y,W,H in pixels (default: auto).")
+    var crop: String?
+
     func apply() throws {
+        if let crop { CropSetting.current = try CropSetting(crop) }
         if let frame {
             guard let selection = DICOMDecoder.FrameSelection(frame) else {
                 throw UserError("--frame: '\(frame)' is not first, middle, all or a frame number from 1")
