@@ -114,12 +114,12 @@ public enum Evaluator {
     }
 
     /// `case_id,label,<model>...,<model>_call...,<model>_correct...,<model>_cam_energy...,
-    /// <model>_cam_hit...,path,mask_path` (docs/formats.md). Paths are absolute, so the report
+    /// <model>_cam_hit...,path,mask_path,crop` (docs/formats.md). Paths are absolute, so the report
     /// can find the images from anywhere.
     static func combinedCSV(names: [String], predictions: [[CasePrediction]], dataset: Dataset, threshold: Double) -> String {
         var header = ["case_id", "label"] + names
         header += names.map { "\($0)_call" } + names.map { "\($0)_correct" }
-        header += names.map { "\($0)_cam_energy" } + names.map { "\($0)_cam_hit" } + ["path", "mask_path"]
+        header += names.map { "\($0)_cam_energy" } + names.map { "\($0)_cam_hit" } + ["path", "mask_path", "crop"]
         var writer = CSVWriter(header: header)
         let byID = Dictionary(uniqueKeysWithValues: dataset.cases.map { ($0.id, $0) })
         for row in predictions[0].indices {
@@ -131,7 +131,7 @@ public enum Evaluator {
             fields += calls.map { $0 == first.label ? "1" : "0" }
             fields += perModel.map { $0.camEnergyInMask.map { String(format: "%.6f", $0) } ?? "" }
             fields += perModel.map { $0.camPointingHit.map { $0 ? "1" : "0" } ?? "" }
-            fields += [item.path.standardizedFileURL.path, item.maskPath?.standardizedFileURL.path ?? ""]
+            fields += [item.path.standardizedFileURL.path, item.maskPath?.standardizedFileURL.path ?? "", first.crop]
             writer.append(fields)
         }
         return writer.text

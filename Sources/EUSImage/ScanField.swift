@@ -1,4 +1,3 @@
-import EUSImage
 import EUSSupport
 import Foundation
 
@@ -72,6 +71,20 @@ public struct ScanField: Equatable, Sendable {
             }
         }
         return DecodedImage(width: width, height: height, channels: c, bitDepth: image.bitDepth, samples: samples)
+    }
+
+    /// The box as `WxH+X+Y` (ImageMagick's geometry), as predictions.csv records it.
+    public var geometry: String { "\(width)x\(height)+\(x)+\(y)" }
+
+    /// The field that `geometry` (from predictions.csv) records for `image`: the detected one
+    /// when its box is that box, else the box itself; nil for `none` or a box that does not fit.
+    public static func recorded(_ geometry: String, in image: DecodedImage) -> ScanField? {
+        let numbers = geometry.split(whereSeparator: { $0 == "x" || $0 == "+" }).compactMap { Int($0) }
+        guard numbers.count == 4, numbers[0] > 0, numbers[1] > 0,
+              numbers[2] + numbers[0] <= image.width, numbers[3] + numbers[1] <= image.height else { return nil }
+        if let detected = detect(image), detected.geometry == geometry { return detected }
+        return ScanField(x: numbers[2], y: numbers[3], width: numbers[0], height: numbers[1],
+                         inside: Array(repeating: true, count: numbers[0] * numbers[1]))
     }
 
     /// Whether the box spans at least 90% of the frame's width or of its height: a frame
