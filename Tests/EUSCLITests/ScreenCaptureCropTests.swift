@@ -91,6 +91,28 @@ final class ScreenCaptureCropTests: CLITestCase {
         XCTAssertThrowsError(try CropSetting.box(x: 40, y: 0, width: 30, height: 10).field(for: flat, source: "flat.png"))
     }
 
+    /// End to end: `synth --screen-capture`, then `run` with the default `--crop auto`: each
+    /// case's crop in predictions.csv is the field found in its frame, config.json says
+    /// `auto`, and the report has the crop examples in its reproducibility section.
+    func testRunOnScreenCapturesRecordsTheCrops() throws {
+        let synth = try CLI.run(["synth", "--out", path("sc"), "--gist", "10", "--lm", "10", "--size", "96", "--seed", "4", "--screen-capture"])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        let run = try CLI.run(["run", path("sc"), "--out", path("out"), "--width", "8", "--image-size", "32", "--epochs", "1", "--batch-size", "8"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let (header, rows) = try csvRows("out/predictions.csv")
+        let crop = try XCTUnwrap(header.firstIndex(of: "crop")), pathColumn = try XCTUnwrap(header.firstIndex(of: "path"))
+        XCTAssertFalse(rows.isEmpty)
+        for row in rows {
+            let frame = try ImageDecoder.decode(URL(fileURLWithPath: row[pathColumn]))
+            XCTAssertEqual(row[crop], ScanField.detect(frame)?.geometry, row[0])
+        }
+        let config = try String(contentsOf: url("out.work/runs/resnet34/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"crop\" : \"auto\"") || config.contains("\"crop\":\"auto\""), config)
+        let html = try read("out/report.html")
+        XCTAssertTrue(html.contains("The scan field found by --crop auto in three of the images"))
+        XCTAssertTrue(exists("out/figures/crop_examples.png"))
+    }
+
     /// Measured, not asserted: the 142-case phantom (69 GIST, 73 LM) at 256 px. Set
     /// EUS_MEASURE_CROP=1 to run it.
     func testMeasureTheFullPhantom() throws {
