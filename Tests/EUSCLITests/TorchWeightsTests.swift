@@ -36,7 +36,7 @@ final class TorchWeightsTests: CLITestCase {
     /// `--init imagenet` finds torchvision's file name under $TORCH_HOME/hub/checkpoints and
     /// the recipe says the network was initialised from ImageNet weights.
     func testImagenetIsFoundInTorchHome() throws {
-        try makeDataset("data")
+        try makeDataset("data", gist: 10, lm: 10)
         let folder = url("torch-home/hub/checkpoints")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // The narrow network under the ImageNet file's name: the look-up goes by name.
@@ -48,6 +48,13 @@ final class TorchWeightsTests: CLITestCase {
         XCTAssertEqual(config["init"] as? String, folder.appendingPathComponent("resnet18-f37072fd.pth").standardizedFileURL.path)
         let recipe = (config["recipe"] as? [String]) ?? []
         XCTAssertTrue(recipe.contains { $0.hasPrefix("initialised from ImageNet weights (torchvision's resnet18-f37072fd.pth") }, "\(recipe)")
+        // The report says so, in its Training section's recipe.
+        let evaluate = try CLI.run(["evaluate", path("data"), "--split", path("run/split.csv"), "--model", "resnet18=\(path("run"))",
+                                    "--out", path("eval")])
+        XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
+        let report = try CLI.run(["report", path("eval"), "--out", path("report")])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(try read("report/report.html").contains("initialised from ImageNet weights"))
     }
 
     /// Absent, the error names the file, where to download it from and where to put it.
