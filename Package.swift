@@ -30,6 +30,13 @@ let package = Package(
             path: "Sources/CImageIO",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        /// DICOM through DCMTK (C++, behind a C API); Debian's libdcmtk-dev.
+        .target(
+            name: "CDICOM",
+            path: "Sources/CDICOM",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/dcmtk"])],
+            linkerSettings: ["dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmimage", "dcmimgle", "dcmdata", "oflog", "ofstd"].map { .linkedLibrary($0) }
+        ),
 
         // MARK: - Support: errors, CSV, atomic output, progress, JSON
 
@@ -37,7 +44,7 @@ let package = Package(
 
         // MARK: - Images: RGB, gray and heat maps, PNG/JPEG codecs, resizing, the pixel budget
 
-        .target(name: "EUSImage", dependencies: ["EUSSupport", "CImageIO"], swiftSettings: optimised),
+        .target(name: "EUSImage", dependencies: ["EUSSupport", "CImageIO", "CDICOM"], swiftSettings: optimised),
 
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
@@ -97,13 +104,16 @@ let package = Package(
         /// The PyTorch reference networks, shared by the engine and Grad-CAM tests.
         .target(name: "ReferenceNetworks", dependencies: ["EUSModels"], path: "Tests/ReferenceNetworks",
                 resources: [.copy("resnet")]),
+        /// zlib's inflate, for tests that search PDF streams and PNG text chunks.
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib"),
         /// `.npy` fixtures, closeness checks, scratch folders: helpers shared by several test targets.
         .target(name: "TestHelpers", dependencies: ["EUSGradCAM", "EUSImage"], path: "Tests/TestHelpers"),
         .testTarget(name: "EUSSupportTests", dependencies: ["EUSSupport"]),
         .testTarget(name: "EUSImageTests", dependencies: ["EUSImage", "EUSSupport", "TestHelpers", "EUSGradCAM"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSCoreTests", dependencies: ["EUSCore", "EUSSupport"]),
-        .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels", "EUSCore", "EUSSupport", "ReferenceNetworks"]),
+        .testTarget(name: "EUSModelsTests", dependencies: ["EUSModels", "EUSCore", "EUSSupport", "ReferenceNetworks"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSDataTests", dependencies: ["EUSData", "EUSImage", "EUSSupport", "TestHelpers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSStatsTests", dependencies: ["EUSStats", "EUSSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EUSGradCAMTests", dependencies: ["EUSGradCAM", "EUSImage", "EUSSupport", "EUSModels", "EUSCore",
@@ -113,7 +123,7 @@ let package = Package(
         .testTarget(name: "EUSReportTests", dependencies: ["EUSReport", "EUSRender", "EUSStats", "EUSImage", "EUSSupport"], resources: [.copy("Fixtures")]),
         /// README.md's module table, Package.swift and the imports in Sources/ agree, and point down.
         .testTarget(name: "LayeringTests"),
-        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "EUSPipeline", "EUSReport", "EUSModels", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
+        .testTarget(name: "EUSCLITests", dependencies: ["eus-report", "CZlib", "EUSPipeline", "EUSReport", "EUSModels", "EUSData", "EUSImage", "EUSGradCAM", "EUSRender",
                                                   "EUSStats", "EUSSupport"],
                     resources: [.copy("Fixtures")]),
     ],

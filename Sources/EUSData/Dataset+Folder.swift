@@ -24,7 +24,8 @@ extension Dataset {
             images[name] = []
             for file in try listing(folder) {
                 let ext = (file as NSString).pathExtension.lowercased()
-                if file.hasPrefix(".") || !ImageDecoder.imageExtensions.contains(ext) {
+                if file.hasPrefix(".") || !(ImageDecoder.imageExtensions.contains(ext)
+                    || DICOMDecoder.isDICOMFile(folder.appendingPathComponent(file))) {
                     skipped.append("\(name)/\(file)")
                 } else {
                     images[name]!.append(file)
@@ -37,7 +38,7 @@ extension Dataset {
         var seen: [String: String] = [:]
         for (index, name) in classNames.enumerated() {
             for file in images[name]!.sorted() {
-                let id = (file as NSString).deletingPathExtension
+                let id = Self.caseID(fileName: file)
                 let relative = "\(name)/\(file)"
                 if let other = seen[id] {
                     throw UserError("\(root.path): duplicate case id '\(id)' (\(other) and \(relative)); case ids are file names without extension and must be unique")

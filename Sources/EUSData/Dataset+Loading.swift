@@ -9,7 +9,7 @@ extension Dataset {
     /// Returns (3, S, S), CHW. Without augmentation this is exactly `Preprocessing.tensor`.
     public func loadTensor(_ item: Case, imageSize: Int, augmentation: Augmentation? = nil,
                            seed: UInt64 = 0, epoch: Int = 0) throws -> [Float] {
-        let image = try ImageDecoder.decode(item.path)
+        let image = try decodeCropped(item)
         guard let augmentation else { return Preprocessing.tensor(image, imageSize: imageSize) }
         return Self.augmentedTensor(image, augmentation: augmentation, seed: seed, caseID: item.id, epoch: epoch,
                                     imageSize: imageSize)
@@ -84,7 +84,9 @@ extension Dataset {
             for i in stride(from: worker, to: cases.count, by: workers) {
                 do {
                     let image = try ImageDecoder.decode(cases[i].path)
-                    if let mask = try loadMask(cases[i]), mask.width != image.width || mask.height != image.height {
+                    _ = try CropSetting.current.field(for: image, source: cases[i].path.path)
+                    if let url = cases[i].maskPath, case let mask = try ImageDecoder.decode(url),
+                       mask.width != image.width || mask.height != image.height {
                         throw UserError("\(cases[i].maskPath!.path): mask is \(mask.width)x\(mask.height) but image '\(cases[i].relativePath)' is \(image.width)x\(image.height)")
                     }
                 } catch {
@@ -93,12 +95,13 @@ extension Dataset {
             }
         }
         if let error = errors.first { throw error }
+        warnAboutBurnedInText(cases)
     }
 
     /// The case's mask as 8-bit gray, or nil when it has none.
     public func loadMask(_ item: Case) throws -> GrayImage? {
         guard let url = item.maskPath else { return nil }
-        return try ImageDecoder.decode(url).grayImage()
+        return try croppedMask(ImageDecoder.decode(url), of: item).grayImage()
     }
 }
 
@@ -133,7 +136,7 @@ extension Dataset {
     /// The network inputs of `TestTimeAugmentation`'s views of one case, each (3, S, S); the
     /// first is exactly `loadTensor` without augmentation.
     public func viewTensors(_ item: Case, imageSize: Int, scanner: ScannerSetting = .auto) throws -> [[Float]] {
-        let image = try ImageDecoder.decode(item.path)
+        let image = try decodeCropped(item)
         let planes = image.rgbPlanes01()
         let plane = image.width * image.height
         let geometry = ScanGeometry.resolve(scanner, gray: Array(planes[0..<plane]), height: image.height, width: image.width)

@@ -1,3 +1,4 @@
+import EUSImage
 import EUSSupport
 import Foundation
 
@@ -76,7 +77,8 @@ public struct Dataset: Sendable {
             throw UserError("\(url.path): no such file or folder (a dataset is a folder with one sub-folder per class, or a CSV manifest)")
         }
         let source: Source = isDirectory.boolValue ? .folder : .manifest
-        let (cases, classNames, skipped) = source == .folder ? try loadFolder(url) : try loadManifest(url)
+        var (cases, classNames, skipped) = source == .folder ? try loadFolder(url) : try loadManifest(url)
+        if DICOMDecoder.frame == .all { cases = try expandFrames(cases) }
         let positiveIndex = try resolvePositive(positive, classNames: classNames, source: url)
         return Dataset(root: url, source: source, cases: cases, classNames: classNames,
                        positiveIndex: positiveIndex, skippedFiles: skipped)

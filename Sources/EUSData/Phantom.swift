@@ -83,10 +83,12 @@ public enum Phantom {
 
     /// Generates the phantom into `folder` (replaced atomically) and returns its cases.
     /// `contactSheet`, when given, draws the cases into `contact_sheet.png` (PNG bytes); the
-    /// drawing lives with the rendering code, above this module.
+    /// drawing lives with the rendering code, above this module. `frame`, when given, makes
+    /// each case's image and mask files (a screen capture around the scan).
     @discardableResult
     public static func write(_ settings: Settings, to folder: URL, showProgress: Bool = true,
-                             contactSheet: (([Case]) throws -> Data)? = nil) throws -> [Case] {
+                             contactSheet: (([Case]) throws -> Data)? = nil,
+                             frame: ((Case) throws -> (image: Data, mask: Data))? = nil) throws -> [Case] {
         try settings.validate()
         let total = settings.gist + settings.lm
         let bar = showProgress ? LockedProgress(EUSSupport.Progress(title: "synth", total: total)) : nil
@@ -99,8 +101,9 @@ public enum Phantom {
             for c in cases {
                 let p = c.parameters
                 let path = "\(p.label)/\(p.caseID).png", maskPath = "\(Dataset.masksFolderName)/\(p.caseID).png"
-                try write(PNGCodec.encode(c.image), to: staging.appendingPathComponent(path))
-                try write(PNGCodec.encode(c.mask), to: staging.appendingPathComponent(maskPath))
+                let files = try frame?(c) ?? (image: PNGCodec.encode(c.image), mask: PNGCodec.encode(c.mask))
+                try write(files.image, to: staging.appendingPathComponent(path))
+                try write(files.mask, to: staging.appendingPathComponent(maskPath))
                 manifest.append([p.caseID, path, p.label, maskPath] + p.manifestFields)
             }
             try write(Data(manifest.text.utf8), to: staging.appendingPathComponent("manifest.csv"))

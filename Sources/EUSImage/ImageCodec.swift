@@ -8,9 +8,10 @@ import Foundation
 /// libjpeg's `longjmp` error handling stays inside the C shim.
 public enum ImageDecoder {
     /// The formats that decode, for error messages.
-    public static let supportedFormats = "PNG, JPEG"
-    /// File extensions taken as images when a folder is scanned.
-    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
+    public static let supportedFormats = "PNG, JPEG, DICOM"
+    /// File extensions taken as images when a folder is scanned (and any file with the DICOM
+    /// preamble, whatever its name: `DICOMDecoder.isDICOMFile`).
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "dcm"]
 
     /// The largest image decoded, in pixels: 40 million (e.g. 8000×5000), far above any EUS
     /// frame (about 1 million), so a hostile file of 20000×20000 that compresses to a few
@@ -21,6 +22,9 @@ public enum ImageDecoder {
         .flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultMaxPixels
 
     public static func decode(_ url: URL) throws -> DecodedImage {
+        if let reference = DICOMDecoder.frameReference(url), let data = FileManager.default.contents(atPath: reference.file.path) {
+            return try DICOMDecoder.decode(data, source: url.path, frame: .number(reference.frame)).image
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw UserError("\(url.path): cannot read the image (missing or unreadable)")
         }
@@ -29,6 +33,7 @@ public enum ImageDecoder {
 
     /// Decodes an image held in memory; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> DecodedImage {
+        if DICOMDecoder.isDICOM(data) { return try DICOMDecoder.decode(data, source: source).image }
         if let (width, height) = ImageHeader.dimensions(data) {
             guard let pixels = CheckedSize.product([width, height]), pixels <= maxPixels else {
                 throw UserError("\(source): the image is \(width)x\(height) pixels, over the limit of \(maxPixels) pixels; give --max-pixels (or EUS_REPORT_MAX_PIXELS) to allow it")

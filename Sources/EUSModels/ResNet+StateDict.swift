@@ -62,10 +62,11 @@ extension ResNet {
         try Safetensors.write(stateDict(), metadata: fields, to: url)
     }
 
-    /// Loads weights from a safetensors file; see `load(_:source:reinitialiseMismatchedFC:)`.
+    /// Loads weights from a safetensors or torch.save file (`WeightsFile`); see
+    /// `load(_:source:reinitialiseMismatchedFC:)`.
     @discardableResult
     public func load(contentsOf url: URL, reinitialiseMismatchedFC: Bool = false) throws -> [String] {
-        try load(Safetensors.read(url).tensors, source: url.path, reinitialiseMismatchedFC: reinitialiseMismatchedFC)
+        try load(WeightsFile.read(url).tensors, source: url.path, reinitialiseMismatchedFC: reinitialiseMismatchedFC)
     }
 
     /// Loads a torchvision state_dict. Every tensor is checked before any is copied, so a

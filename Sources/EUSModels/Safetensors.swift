@@ -24,6 +24,11 @@ public struct SafetensorsFile: Sendable {
 public enum Safetensors {
     /// Reads a file. Errors name the file and the tensor or byte offset at fault.
     public static func read(_ url: URL) throws -> SafetensorsFile {
+        try decode(contents(of: url), source: url.path)
+    }
+
+    /// The bytes of a weights file (mapped), or an error naming a folder or a special file.
+    static func contents(of url: URL) throws -> Data {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             let type = (try? FileManager.default.attributesOfItem(atPath: url.path)[.type]) as? FileAttributeType
@@ -37,7 +42,7 @@ public enum Safetensors {
         } catch {
             throw UserError("\(url.path): cannot read (\(error.localizedDescription))")
         }
-        return try decode(data, source: url.path)
+        return data
     }
 
     /// Writes `tensors` in the given order, atomically (a temporary file renamed into place).

@@ -24,7 +24,7 @@ enum CAMStep {
     /// `<case_id>.npy` (the map) and `<case_id>.png` (the overlay on the original image, at its
     /// own size and aspect ratio).
     static func writeFiles(_ map: HeatMap, for item: Case, alpha: Float, directory: URL) throws {
-        let image = try ImageDecoder.decode(item.path).rgbImage()
+        let image = try CropSetting.current.apply(to: ImageDecoder.decode(item.path), source: item.path.path).rgbImage()
         try CAMExport.write(map, caseID: item.id, directory: directory)
         let overlay = CAMOverlay.draw(map, on: image, alpha: alpha)
         try PNGCodec.write(overlay, to: CAMExport.fileURL(caseID: item.id, extension: "png", directory: directory))

@@ -1,4 +1,5 @@
 import Foundation
+import EUSImage
 import EUSData
 import EUSRender
 import EUSReport
@@ -40,26 +41,26 @@ public enum DataSteps {
     /// The SHA-256 of every image, by case id.
     static func imageDigests(_ dataset: Dataset) throws -> [String: String] {
         var digests: [String: String] = [:]
-        for item in dataset.cases { digests[item.id] = try SHA256.hexDigest(ofFileAt: item.path) }
+        for item in dataset.cases { digests[item.id] = try SHA256.hexDigest(ofFileAt: DICOMDecoder.fileURL(item.path)) }
         return digests
     }
 }
 
 extension DataSteps {
     /// Writes the phantom (`synth`) into `folder`, replacing it as a whole.
-    static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL) throws {
+    static func synthesize(gist: Int, lm: Int, size: Int, seed: UInt64, to folder: URL, screenCapture: Bool = false) throws {
         Interruption.watch(folder.deletingLastPathComponent(), recursive: false)
         try writePhantom(Phantom.Settings(gist: gist, lm: lm, size: size, seed: seed), to: folder,
-                         showProgress: Progress.enabled)
+                         showProgress: Progress.enabled, screenCapture: screenCapture)
     }
 
     /// `Phantom.write` with its contact sheet.
     @discardableResult
     public static func writePhantom(_ settings: Phantom.Settings, to folder: URL,
-                                    showProgress: Bool = true) throws -> [Phantom.Case] {
-        try Phantom.write(settings, to: folder, showProgress: showProgress) { cases in
+                                    showProgress: Bool = true, screenCapture: Bool = false) throws -> [Phantom.Case] {
+        try Phantom.write(settings, to: folder, showProgress: showProgress, contactSheet: { cases in
             try contactSheet(cases, settings: settings).png()
-        }
+        }, frame: screenCapture ? { try ScreenCapture.files($0, seed: settings.seed) } : nil)
     }
 
     /// Up to a dozen cases of each class, six a row, each captioned with its case id and

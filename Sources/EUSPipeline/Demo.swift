@@ -48,6 +48,8 @@ public struct DemoJob: Sendable {
     /// The report's subgroups: by default the phantom's scanner type and lesion size (its
     /// long semi-axis in pixels, cut at the median).
     public var subgroups: [SubgroupRequest] = Demo.defaultSubgroups
+    /// `demo --screen-capture`: the phantom drawn into processor-like frames (`ScreenCapture`).
+    public var screenCapture = false
 
     public init(out: URL, preset: DemoPreset, training: TrainingSettings, cases: Int?, synthSize: Int?, resume: Bool,
                 testTimeAugmentation: Bool = false) {
@@ -90,11 +92,11 @@ public enum Demo {
         pipeline.subgroups = job.subgroups
         let phantom = pipeline.workFolder.appendingPathComponent("phantom")
         pipeline.data = phantom
-        let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)"
+        let fingerprint = pipeline.fingerprint + "|synth \(gist) \(lm) \(size) \(seed)" + (job.screenCapture ? " screen-capture" : "")
         let runner = try StepRunner(workFolder: pipeline.workFolder, fingerprint: fingerprint, resume: job.resume)
         do {
             try runner.step("synth") {
-                try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom)
+                try DataSteps.synthesize(gist: gist, lm: lm, size: size, seed: seed, to: phantom, screenCapture: job.screenCapture)
             }
             return try Pipeline.run(pipeline, runner: runner, synthetic: true)
         } catch {

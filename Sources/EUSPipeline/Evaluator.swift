@@ -117,13 +117,13 @@ public enum Evaluator {
     }
 
     /// `case_id,label,<model>...,<model>_call...,<model>_correct...,<model>_cam_energy...,
-    /// <model>_cam_hit...,path,mask_path[,patient_id][,reader:<name>...]` (docs/formats.md).
+    /// <model>_cam_hit...,path,mask_path,crop[,patient_id][,reader:<name>...]` (docs/formats.md).
     /// Paths are absolute, so the report can find the images from anywhere.
     static func combinedCSV(names: [String], predictions: [[CasePrediction]], dataset: Dataset, threshold: Double,
                             readers: ReaderFile? = nil) -> String {
         var header = ["case_id", "label"] + names
         header += names.map { "\($0)_call" } + names.map { "\($0)_correct" }
-        header += names.map { "\($0)_cam_energy" } + names.map { "\($0)_cam_hit" } + ["path", "mask_path"]
+        header += names.map { "\($0)_cam_energy" } + names.map { "\($0)_cam_hit" } + ["path", "mask_path", "crop"]
         header += (dataset.hasPatientIDs ? ["patient_id"] : []) + (readers?.header ?? [])
         var writer = CSVWriter(header: header)
         let byID = Dictionary(uniqueKeysWithValues: dataset.cases.map { ($0.id, $0) })
@@ -136,7 +136,7 @@ public enum Evaluator {
             fields += calls.map { $0 == first.label ? "1" : "0" }
             fields += perModel.map { $0.camEnergyInMask.map { String(format: "%.6f", $0) } ?? "" }
             fields += perModel.map { $0.camPointingHit.map { $0 ? "1" : "0" } ?? "" }
-            fields += [item.path.standardizedFileURL.path, item.maskPath?.standardizedFileURL.path ?? ""]
+            fields += [item.path.standardizedFileURL.path, item.maskPath?.standardizedFileURL.path ?? "", first.crop]
             fields += (dataset.hasPatientIDs ? [item.patientID ?? ""] : []) + (readers?.fields(caseID: first.caseID) ?? [])
             writer.append(fields)
         }

@@ -23,7 +23,7 @@ final class Network {
     /// torchvision ResNet of this architecture loads; a tensor that does not fit is named.
     init(weights url: URL, arch: Architecture) throws {
         self.arch = arch
-        let file = try Safetensors.read(url)
+        let file = try WeightsFile.read(url)
         guard let conv1 = file["conv1.weight"], conv1.shape.count == 4 else {
             throw UserError("\(url.path): missing tensor 'conv1.weight' (not a torchvision ResNet state_dict)")
         }

@@ -51,6 +51,8 @@ public struct CasePrediction: Equatable, Sendable {
     public var camEnergyInMask: Double?
     /// Whether the CAM's maximum falls inside the (tolerance-dilated) mask.
     public var camPointingHit: Bool?
+    /// The crop of the image (`Dataset.cropGeometry`): `WxH+X+Y` or `none`.
+    public var crop = "none"
 }
 
 public struct PredictionSummary: Sendable {
@@ -130,6 +132,7 @@ public enum Predictor {
                 guard testTimeAugmentation else { return prediction(item, logits: plain, dataset: dataset) }
                 return try averagedPrediction(item, plainLogits: plain, dataset: dataset, network: network, imageSize: imageSize)
             }
+            for (i, item) in items.enumerated() { batch[i].crop = try dataset.cropGeometry(item) }
             if let maps, let cam, let camDirectory {
                 try CAMStep.write(maps, into: &batch, items: items, dataset: dataset, settings: cam, directory: camDirectory)
             }
@@ -175,14 +178,14 @@ public enum Predictor {
     }
 
     static func csv(_ predictions: [CasePrediction], withCAM: Bool) -> String {
-        var writer = CSVWriter(header: columns + (withCAM ? camColumns : []))
+        var writer = CSVWriter(header: columns + (withCAM ? camColumns : []) + ["crop"])
         for p in predictions {
             var row = [p.caseID, p.path, p.label, "\(p.logits[0])", "\(p.logits[1])", "\(p.pPositive)", p.predicted]
             if withCAM {
                 row.append(p.camEnergyInMask.map { String(format: "%.6f", $0) } ?? "")
                 row.append(p.camPointingHit.map { $0 ? "1" : "0" } ?? "")
             }
-            writer.append(row)
+            writer.append(row + [p.crop])
         }
         return writer.text
     }

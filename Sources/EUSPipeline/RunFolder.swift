@@ -2,6 +2,7 @@ import Foundation
 import EUSReport
 import EUSSupport
 import EUSData
+import EUSImage
 import EUSModels
 
 /// One epoch's line of `history.csv`.
@@ -45,6 +46,8 @@ public struct RunConfig: Codable, Sendable {
     public var split: String
     public var splitSettings: SplitSettings?
     public var initWeights: String?
+    /// `--crop`: auto, none or X,Y,W,H (each case's crop is in predictions.csv).
+    public var crop: String?
     public var trainCases: Int
     public var parameters: Int
     public var flops: Double
@@ -53,7 +56,7 @@ public struct RunConfig: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case arch, training, augmentation, recipe, selection, classNames = "class_names", positiveClass = "positive_class"
-        case data, split, splitSettings = "split_settings", initWeights = "init", trainCases = "train_cases"
+        case data, split, splitSettings = "split_settings", initWeights = "init", crop, trainCases = "train_cases"
         case parameters, flops, software, machine
     }
 
@@ -61,7 +64,7 @@ public struct RunConfig: Codable, Sendable {
         arch = job.arch
         training = job.settings
         augmentation = job.settings.augment ? job.settings.augmentation : nil
-        recipe = job.settings.recipe
+        recipe = job.settings.recipe + job.initialWeightsRecipe
         selection = RunConfig.selectionRule
         classNames = dataset.classNames
         positiveClass = dataset.positiveClass
@@ -69,6 +72,7 @@ public struct RunConfig: Codable, Sendable {
         split = job.split?.standardizedFileURL.path ?? "split.csv (made by train)"
         splitSettings = job.split == nil ? job.splitSettings : nil
         initWeights = job.initWeights?.standardizedFileURL.path
+        crop = CropSetting.current.description
         self.trainCases = trainCases
         parameters = network.parameterCount
         flops = network.flops(imageSize: job.settings.imageSize)

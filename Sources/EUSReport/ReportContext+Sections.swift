@@ -181,6 +181,9 @@ extension ReportContext {
 
     var reproducibilityBlocks: [ReportBlock] {
         var blocks: [ReportBlock] = [.keyValues(reproducibilityPairs), .table(timingTable)]
+        if hasFigure("crop_examples") {
+            blocks.append(.figure(name: "crop_examples", caption: "The scan field found by --crop auto in three of the images: outlined in yellow, its box dashed. The network saw only the field, with everything outside it blanked; outside the box, the frame is shown coarsened so that burned-in text cannot be read."))
+        }
         if let hashes = hashTable { blocks.append(.table(hashes)) } else {
             blocks.append(.paragraph("Image digests are not available for this input (they are recorded in an evaluation folder's eval.json)."))
         }

@@ -21,6 +21,9 @@ public struct ReportCase: Sendable {
     /// Whether the case has a lesion mask (a non-empty `mask_path`); nil when the CSV does not
     /// say. A case with a mask but no scores had a blank Grad-CAM map.
     public var hasMask: Bool?
+    /// The crop the network saw (predictions.csv's `crop`: `WxH+X+Y`, or `none`); nil when
+    /// the CSV does not say.
+    public var crop: String?
 
     /// Model `index`'s share of Grad-CAM energy in the mask, nil where it has none.
     public func camEnergyInMask(model index: Int) -> Double? {
@@ -212,6 +215,7 @@ extension ReportInput {
         let energyColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_energy") }
         let hitColumns = metrics.models.map { csv.header.firstIndex(of: "\($0.name)_cam_hit") }
         let maskColumn = csv.header.firstIndex(of: "mask_path")
+        let cropColumn = csv.header.firstIndex(of: "crop")
         // Out-of-fold predictions hold every case once per repeat; the gallery and the audit
         // show the first repeat's, so every case appears once per network.
         let rows = table.foldColumns.map { $0.rows(inRepeat: $0.repeatNumbers[0]) } ?? Array(table.caseIDs.indices)
@@ -222,6 +226,7 @@ extension ReportInput {
                                   isPositive: table.labels[index] == metrics.positiveClass,
                                   probabilities: scores.map { $0[index] }, imageURL: imageURL)
             item.hasMask = maskColumn.map { !row[$0].trimmingCharacters(in: .whitespaces).isEmpty }
+            item.crop = cropColumn.map { row[$0].trimmingCharacters(in: .whitespaces) }
             item.camEnergyInMask = energyColumns.map { column in
                 column.flatMap { Double(row[$0].trimmingCharacters(in: .whitespaces)) }.flatMap { $0.isFinite ? $0 : nil }
             }
@@ -272,8 +277,9 @@ public final class ReportImages {
 
     public var hasOverlays: Bool { camFolder != nil }
 
+    /// The case's image as the network saw it: cut to its recorded crop, the surround blanked.
     public func image(for item: ReportCase) -> RGBImage? {
-        item.imageURL.flatMap { load($0) }
+        item.imageURL.flatMap { load($0, crop: item.crop) }
     }
 
     /// The overlay `cams/<model>/<case_id>.png`, or nil when absent or unreadable.
@@ -281,10 +287,14 @@ public final class ReportImages {
         camFolder.flatMap { load($0.appendingPathComponent(model).appendingPathComponent("\(caseID).png")) }
     }
 
-    private func load(_ url: URL) -> RGBImage? {
-        if let cached = cache[url.path] { return cached }
-        let image = (try? ImageDecoder.decode(url)).map { ReportImages.shrink($0.rgbImage(), maximumSide: maximumSide) }
-        cache[url.path] = image
+    private func load(_ url: URL, crop: String? = nil) -> RGBImage? {
+        let key = url.path + "|" + (crop ?? "")
+        if let cached = cache[key] { return cached }
+        let image = (try? ImageDecoder.decode(url)).map { decoded in
+            let shown = crop.flatMap { ScanField.recorded($0, in: decoded) }?.apply(to: decoded) ?? decoded
+            return ReportImages.shrink(shown.rgbImage(), maximumSide: maximumSide)
+        }
+        cache[key] = image
         return image
     }
 

@@ -3,7 +3,7 @@ import EUSSupport
 
 /// Every model's P(positive) for every case, read from a predictions CSV (docs/formats.md):
 /// `case_id,label,<model>...`. Model columns are all columns except `case_id`, `label`, `path`,
-/// `mask_path`, `patient_id`, `partition`, `fold`, `repeat` and names ending in `_call`,
+/// `mask_path`, `patient_id`, `partition`, `fold`, `repeat`, `crop` and names ending in `_call`,
 /// `_correct`, `_cam_energy` or `_cam_hit` and `reader:` columns (readers' calls), so `evaluate`'s output and any other trainer's CSV
 /// both work. A `fold` column (and optionally `repeat`) marks out-of-fold predictions of a
 /// cross-validation: see `FoldColumns` (PredictionTable+Folds.swift) for what they must hold.
@@ -41,7 +41,7 @@ public struct PredictionTable: Sendable, Equatable {
     public var patientIDs: [String]?
 
     public static let nonModelColumns: Set<String> = ["case_id", "label", "path", "mask_path", "patient_id", "partition",
-                                                      "fold", "repeat"]
+                                                      "fold", "repeat", "crop"]
     public static let nonModelSuffixes = ["_call", "_correct", "_cam_energy", "_cam_hit"]
 
     /// True when `column` of a predictions CSV holds a model's P(positive).

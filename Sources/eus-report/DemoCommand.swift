@@ -45,6 +45,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("synth-size"), help: ArgumentHelp("Side of the phantom images in pixels.", visibility: .hidden))
     var synthSize: Int?
 
+    @Flag(name: .customLong("screen-capture"), help: "Run the study from the phantom drawn into 1280x1024 processor-like frames with burned-in text (see `synth --screen-capture`); each scan is found again by --crop auto.")
+    var screenCapture = false
+
     @OptionGroup var training: TrainingOptions
     @OptionGroup var folding: FoldOptions
     @OptionGroup var prediction: PredictionOptions
@@ -60,6 +63,7 @@ struct DemoCommand: ParsableCommand {
                           testTimeAugmentation: prediction.testTimeAugmentation)
         job.folds = folding.settings(seed: settings.seed)
         if !subgroups.subgroup.isEmpty { job.subgroups = try subgroups.requests() }
+        job.screenCapture = screenCapture
         let outcome = try Demo.run(job)
         print(outcome.summary)
     }

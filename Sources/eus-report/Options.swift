@@ -120,7 +120,20 @@ struct ClassOptions: ParsableArguments {
     @Option(name: .customLong("max-pixels"), help: "The largest image decoded, in pixels; larger ones are refused from their header, before decoding (default: \(ImageDecoder.defaultMaxPixels), or $EUS_REPORT_MAX_PIXELS).")
     var maxPixels: Int?
 
+    @Option(help: "The frame of a multi-frame DICOM object that is the case's image: first, middle, a frame number from 1, or all (one case per frame, <case id>_frame<k>, grouped under one patient) (default: first).")
+    var frame: String?
+
+    @Option(help: "Cut each image to its ultrasound field first: auto (the largest region of speckle texture, with text, bars and logos around it blanked; a frame whose field spans 90% of its width or height is taken as already cropped and left as it is), none, or X,Y,W,H in pixels (default: auto).")
+    var crop: String?
+
     func apply() throws {
+        if let crop { CropSetting.current = try CropSetting(crop) }
+        if let frame {
+            guard let selection = DICOMDecoder.FrameSelection(frame) else {
+                throw UserError("--frame: '\(frame)' is not first, middle, all or a frame number from 1")
+            }
+            DICOMDecoder.frame = selection
+        }
         guard let maxPixels else { return }
         guard maxPixels > 0 else { throw UserError("--max-pixels must be positive, got \(maxPixels)") }
         ImageDecoder.maxPixels = maxPixels

@@ -34,7 +34,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "resnet18, resnet34 or resnet50.")
     var arch: Architecture
 
-    @Option(help: "The weights (safetensors with torchvision names).")
+    @Option(help: "The weights: safetensors or a torch.save .pth/.pt, with torchvision names.")
     var weights: String
 
     @Option(help: "The predictions CSV to write.")

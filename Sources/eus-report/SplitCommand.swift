@@ -48,6 +48,7 @@ struct SplitCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     @OptionGroup var folding: FoldOptions
+    @OptionGroup var classes: ClassOptions
 
     func validate() throws {
         guard ratio > 0 && ratio < 1 else { throw ValidationError("--ratio must be strictly between 0 and 1 (got \(ratio))") }
@@ -55,7 +56,8 @@ struct SplitCommand: ParsableCommand {
 
     func run() throws {
         try AtomicOutput.checkSeparate(output: URL(fileURLWithPath: out), from: [URL(fileURLWithPath: data)])
-        let dataset = try Dataset.load(URL(fileURLWithPath: data))
+        try classes.apply()
+        let dataset = try Dataset.load(URL(fileURLWithPath: data), positive: classes.positive)
         defer {
             if !dataset.skippedFiles.isEmpty {
                 FileHandle.standardError.write(Data("note: skipped \(dataset.skippedFiles.count) hidden or non-image file(s) in \(data)\n".utf8))

@@ -53,6 +53,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Share of atypical cases, in [0, 1].")
     var difficulty: Double = 0.15
 
+    @Flag(name: .customLong("screen-capture"), help: "Draw each scan into a 1280x1024 processor-like frame, off-centre, with burned-in fake text (name, ID, date, MHz, gain), a grey-scale bar and a logo; masks stay in frame coordinates. `--crop auto` finds the scan again.")
+    var screenCapture = false
+
     func validate() throws {
         do {
             try settings.validate()
@@ -67,8 +70,8 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: out)
-        let cases = try DataSteps.writePhantom(settings, to: folder)
+        let cases = try DataSteps.writePhantom(settings, to: folder, screenCapture: screenCapture)
         let atypical = cases.filter(\.parameters.atypical).count
-        print("\(folder.path): \(gist) GIST + \(lm) LM at \(size)x\(size) px (\(atypical) atypical); see contact_sheet.png")
+        print("\(folder.path): \(gist) GIST + \(lm) LM at \(size)x\(size) px\(screenCapture ? " in \(ScreenCapture.width)x\(ScreenCapture.height) screen captures" : "") (\(atypical) atypical); see contact_sheet.png")
     }
 }

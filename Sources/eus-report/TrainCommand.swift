@@ -19,8 +19,14 @@ struct TrainCommand: ParsableCommand {
         seconds), config.json (every setting) and checkpoint.safetensors + checkpoint.json, \
         which --resume continues from after the last finished epoch.
 
-        --init starts from other weights, e.g. an ImageNet-pretrained torchvision ResNet saved \
-        as safetensors; an fc of another shape is re-initialised with a warning.
+        --init starts from other weights: safetensors, or a torch.save file (.pth/.pt) of a \
+        state_dict, read without Python (only tensors and dicts are accepted from its pickle; \
+        nothing in it is run). An fc of another shape is re-initialised with a warning. \
+        `--init imagenet` takes torchvision's ImageNet weights from $TORCH_HOME/hub/checkpoints \
+        or ~/.cache/torch/hub/checkpoints (resnet34-b627a593.pth, resnet50-11ad3fa6.pth or \
+        resnet50-0676ba61.pth) and says which file to download when it is absent; they have \
+        base width 64 (the study's), and the report says the networks were initialised from \
+        ImageNet weights.
 
         Example:
           eus-report train data/ --arch resnet34 --split split.csv \\
@@ -40,7 +46,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A split.csv (case_id,label,partition); only `train` cases are used.")
     var split: String?
 
-    @Option(help: "Initial weights (safetensors with torchvision names).")
+    @Option(help: "Initial weights: safetensors or a torch.save .pth/.pt with torchvision names, or `imagenet`.")
     var `init`: String?
 
     @Flag(help: "Continue an interrupted run in --out from its last finished epoch.")
@@ -59,7 +65,7 @@ struct TrainCommand: ParsableCommand {
             data: URL(fileURLWithPath: data), split: split.map { URL(fileURLWithPath: $0) },
             splitSettings: SplitSettings(ratio: splitting.ratio, seed: settings.seed),
             arch: arch, settings: settings, out: URL(fileURLWithPath: out),
-            initWeights: self.`init`.map { URL(fileURLWithPath: $0) }, resume: resume,
+            initWeights: try InitWeights.url(self.`init`, arch: arch), resume: resume,
             positiveClass: classes.positive)
         let result = try Trainer.train(job)
         print("wrote \(result.runFolder.path) (\(result.epochs) epochs, final loss \(String(format: "%.4f", result.finalLoss)), \(String(format: "%.1f", result.seconds)) s)")

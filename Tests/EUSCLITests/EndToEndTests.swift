@@ -67,7 +67,7 @@ final class EndToEndTests: CLITestCase {
         XCTAssertEqual(try read("eval/histories/tiny.csv"), try read("run/history.csv"))
         let combined = try csvRows("eval/predictions.csv")
         XCTAssertEqual(combined.header, ["case_id", "label", "tiny", "tiny_call", "tiny_correct", "tiny_cam_energy",
-                                         "tiny_cam_hit", "path", "mask_path"])
+                                         "tiny_cam_hit", "path", "mask_path", "crop"])
         let single = try csvRows("pred.csv").rows
         for row in combined.rows {
             let other = single.first { $0[0] == row[0] }
@@ -147,7 +147,7 @@ final class EndToEndTests: CLITestCase {
     func checkPredictions(_ csv: String, expected: [[String]], file: StaticString = #filePath, line: UInt = #line) throws {
         let table = try csvRows(csv)
         XCTAssertEqual(table.header, ["case_id", "path", "label", "logit_0", "logit_1", "p_positive", "predicted",
-                                      "cam_energy_in_mask", "cam_pointing_hit"], file: file, line: line)
+                                      "cam_energy_in_mask", "cam_pointing_hit", "crop"], file: file, line: line)
         XCTAssertEqual(table.rows.map { $0[0] }.sorted(), expected.map { $0[0] }.sorted(), file: file, line: line)
         for row in table.rows {
             let label = expected.first { $0[0] == row[0] }?[1]

@@ -12,6 +12,9 @@ import XCTest
 final class PipelineFilesTests: CLITestCase {
     /// The .npy holds the map at the network's size; the PNG the overlay at the image's own size.
     func testCAMFilesAreTheMapAndTheOverlayAtTheImagesSize() throws {
+        // A flat image has no scan field to find: it is used whole.
+        CropSetting.current = .none
+        defer { CropSetting.current = .auto }
         let image = RGBImage(width: 40, height: 30, fill: (90, 60, 30))
         let imageURL = url("c7.png")
         try PNGCodec.write(image, to: imageURL)

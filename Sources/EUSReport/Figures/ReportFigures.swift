@@ -16,6 +16,8 @@ public enum ReportFigures {
         if let cv = input.metrics.crossValidation { figures.append(.folds(cv, modelOrder: input.modelNames)) }
         if !input.histories.isEmpty { figures.append(.training(input.histories, modelOrder: input.modelNames)) }
         if input.images.hasOverlays, !input.cases.isEmpty { figures.append(.gradcamGallery(input)) }
+        let crops = CropExample.examples(input)
+        if !crops.isEmpty { figures.append(.cropExamples(crops)) }
         return figures
     }
 }

@@ -1,0 +1,43 @@
+import EUSImage
+import EUSSupport
+import Foundation
+
+extension Dataset {
+    /// The case's image cut to its scan field as `CropSetting.current` says (`--crop`).
+    public func decodeCropped(_ item: Case) throws -> DecodedImage {
+        let image = try ImageDecoder.decode(item.path)
+        return try Self.field(of: image, path: item.path)?.apply(to: image) ?? image
+    }
+
+    /// `CropSetting.current.field(for:)`, found once per file and setting in a process: an
+    /// epoch reads every image again, and the field of a file does not change.
+    static func field(of image: DecodedImage, path: URL) throws -> ScanField? {
+        let key = "\(CropSetting.current)|\(path.path)"
+        fieldLock.lock()
+        let cached = fieldCache[key]
+        fieldLock.unlock()
+        if let cached { return cached }
+        let field = try CropSetting.current.field(for: image, source: path.path)
+        fieldLock.lock()
+        fieldCache[key] = .some(field)
+        fieldLock.unlock()
+        return field
+    }
+
+    nonisolated(unsafe) private static var fieldCache: [String: ScanField?] = [:]
+    private static let fieldLock = NSLock()
+
+    /// The crop applied to the case's image, as predictions.csv records it: `WxH+X+Y` in
+    /// frame pixels, or `none` when the image is used whole.
+    public func cropGeometry(_ item: Case) throws -> String {
+        try CropSetting.current.field(for: ImageDecoder.decode(item.path), source: item.path.path)?.geometry ?? "none"
+    }
+
+    /// A mask in the frame's coordinates cut by the same field as its image.
+    func croppedMask(_ mask: DecodedImage, of item: Case) throws -> DecodedImage {
+        guard CropSetting.current != .none,
+              let field = try CropSetting.current.field(for: ImageDecoder.decode(item.path), source: item.path.path),
+              mask.width >= field.x + field.width, mask.height >= field.y + field.height else { return mask }
+        return field.apply(to: mask)
+    }
+}

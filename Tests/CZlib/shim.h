@@ -1,0 +1,2 @@
+// zlib for the tests that read compressed PDF streams and PNG text chunks.
+#include <zlib.h>
