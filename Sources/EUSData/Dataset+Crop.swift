@@ -10,18 +10,23 @@ extension Dataset {
     }
 
     /// `CropSetting.current.field(for:)`, found once per file and setting in a process: an
-    /// epoch reads every image again, and the field of a file does not change.
-    static func field(of image: DecodedImage, path: URL) throws -> ScanField? {
+    /// epoch reads every image again, and the field of a file does not change. `image`
+    /// decodes the file, and is called only when the field is not known yet.
+    static func field(at path: URL, image: () throws -> DecodedImage) throws -> ScanField? {
         let key = "\(CropSetting.current)|\(path.path)"
         fieldLock.lock()
         let cached = fieldCache[key]
         fieldLock.unlock()
         if let cached { return cached }
-        let field = try CropSetting.current.field(for: image, source: path.path)
+        let field = try CropSetting.current.field(for: image(), source: path.path)
         fieldLock.lock()
         fieldCache[key] = .some(field)
         fieldLock.unlock()
         return field
+    }
+
+    static func field(of image: DecodedImage, path: URL) throws -> ScanField? {
+        try field(at: path) { image }
     }
 
     nonisolated(unsafe) private static var fieldCache: [String: ScanField?] = [:]
@@ -30,13 +35,13 @@ extension Dataset {
     /// The crop applied to the case's image, as predictions.csv records it: `WxH+X+Y` in
     /// frame pixels, or `none` when the image is used whole.
     public func cropGeometry(_ item: Case) throws -> String {
-        try CropSetting.current.field(for: ImageDecoder.decode(item.path), source: item.path.path)?.geometry ?? "none"
+        try Self.field(at: item.path) { try ImageDecoder.decode(item.path) }?.geometry ?? "none"
     }
 
     /// A mask in the frame's coordinates cut by the same field as its image.
     func croppedMask(_ mask: DecodedImage, of item: Case) throws -> DecodedImage {
         guard CropSetting.current != .none,
-              let field = try CropSetting.current.field(for: ImageDecoder.decode(item.path), source: item.path.path),
+              let field = try Self.field(at: item.path, image: { try ImageDecoder.decode(item.path) }),
               mask.width >= field.x + field.width, mask.height >= field.y + field.height else { return mask }
         return field.apply(to: mask)
     }
