@@ -85,9 +85,10 @@ public enum Benchmark {
             peakRSSMiB: peakResidentMiB(), trainProfile: trainProfile, inferProfile: inferProfile)
     }
 
-    private static func seconds(_ body: () -> Void) -> Double {
+    /// Wall-clock seconds of `body`.
+    public static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
-        body()
+        try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 

@@ -169,7 +169,8 @@ public enum Safetensors {
         return result
     }
 
-    private static func littleEndian<T: FixedWidthInteger>(_ bytes: Data, as: T.Type) -> [T] {
+    /// `bytes` as little-endian integers (safetensors' and torch.save's storage order).
+    static func littleEndian<T: FixedWidthInteger>(_ bytes: Data, as: T.Type) -> [T] {
         let count = bytes.count / MemoryLayout<T>.size
         return [T](unsafeUninitializedCapacity: count) { buffer, initialised in
             _ = bytes.copyBytes(to: buffer)

@@ -93,13 +93,13 @@ public enum TorchCheckpoint {
         let values: NamedTensor.Values
         switch storage.dtype {
         case .float32:
-            let all = littleEndian(bytes, as: UInt32.self)
+            let all = Safetensors.littleEndian(bytes, as: UInt32.self)
             values = .float32(indices.map { Float(bitPattern: all[$0]) })
         case .float16:
-            let all = littleEndian(bytes, as: UInt16.self)
+            let all = Safetensors.littleEndian(bytes, as: UInt16.self)
             values = .float32(indices.map { HalfFloat.float(all[$0]) })
         case .int64:
-            let all = littleEndian(bytes, as: UInt64.self)
+            let all = Safetensors.littleEndian(bytes, as: UInt64.self)
             values = .int64(indices.map { Int64(bitPattern: all[$0]) })
         }
         return NamedTensor(name: name, shape: tensor.shape, values: values)
@@ -121,15 +121,6 @@ public enum TorchCheckpoint {
             for position in 0..<count { indices[position] += (position / block) % size * step }
         }
         return indices
-    }
-
-    private static func littleEndian<T: FixedWidthInteger>(_ bytes: Data, as: T.Type) -> [T] {
-        let count = bytes.count / MemoryLayout<T>.size
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialised in
-            _ = bytes.copyBytes(to: buffer)
-            for i in 0..<count { buffer[i] = T(littleEndian: buffer[i]) }
-            initialised = count
-        }
     }
 }
 

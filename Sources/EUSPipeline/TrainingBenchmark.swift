@@ -62,11 +62,11 @@ public enum TrainingBenchmark {
         try epoch(1)
         Profiler.reset()
         Profiler.isEnabled = profile
-        let train = try seconds { for e in 0..<epochs { try epoch(2 + e) } }
+        let train = try Benchmark.seconds { for e in 0..<epochs { try epoch(2 + e) } }
         Profiler.isEnabled = false
         let rows = profile ? Profiler.report : []
         progress.finish()
-        let load = try seconds {
+        let load = try Benchmark.seconds {
             for start in stride(from: 0, to: cases.count, by: settings.batchSize) {
                 _ = try dataset.batch(Array(cases[start ..< min(start + settings.batchSize, cases.count)]),
                                       imageSize: settings.imageSize, augmentation: augmentation, seed: settings.seed, epoch: 1)
@@ -78,16 +78,10 @@ public enum TrainingBenchmark {
                                       cam: nil, camDirectory: nil, title: "bench predict \(arch.rawValue)")
         }
         try predict()
-        let infer = try seconds { for _ in 0..<epochs { try predict() } }
+        let infer = try Benchmark.seconds { for _ in 0..<epochs { try predict() } }
         return Result(trainImagesPerSecond: Double(epochs * cases.count) / train,
                       inferImagesPerSecond: Double(epochs * dataset.cases.count) / infer,
                       loadImagesPerSecond: Double(cases.count) / load, trainCases: cases.count, epochs: epochs,
                       flopsPerImage: network.model.flops(imageSize: settings.imageSize), profile: rows, steps: epochs * batches)
-    }
-
-    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }
