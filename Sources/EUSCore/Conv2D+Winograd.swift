@@ -38,69 +38,50 @@ extension Conv2D {
         workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * maximumStride,
                                   products: 36 * outputs * maximumStride,
                                   scratch: lanes == .tiles ? tiling.scratchCount : Winograd.channelPlaneCount(tiling, channels: inputs))
-        if lanes == .channels {
-            winogradForwardByChannels(y, x, u, bias: bias, floor: floor, images: images, tiling: tiling, group: group)
-            return
-        }
         Parallel.forChunks(images) { chunk, range in
             let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
             let scratch = workspace.winogradScratch[chunk].data
             var first = range.lowerBound
             while first < range.upperBound {
                 let count = min(group, range.upperBound - first), columns = count * tiles
+                // Tile lanes: V (36, C, ld), M (36, OC, ld), M[ξ] = U[ξ] · V[ξ]. Channel lanes
+                // (Winograd+Channels.swift): V (36, T, C), M (36, T, OC), M[ξ] = V[ξ] · U[ξ]^T.
                 let ld = columns + Winograd.overhang
                 timed("conv forward: winograd input", chunk) {
                     for j in 0..<count {
-                        Winograd.transformInput(v, column: j * tiles, ldv: ld, x + (first + j) * inputs * plane,
-                                                channels: inputs, tiling, scratch: scratch)
+                        let image = x + (first + j) * inputs * plane
+                        switch lanes {
+                        case .tiles:
+                            Winograd.transformInput(v, column: j * tiles, ldv: ld, image, channels: inputs, tiling, scratch: scratch)
+                        case .channels:
+                            Winograd.transformInputChannels(v, first: j * tiles, rows: columns, image, channels: inputs, tiling,
+                                                            scratch: scratch)
+                        }
                     }
                 }
                 timed("conv forward: winograd gemm", chunk) {
                     for position in 0..<36 {
-                        GEMM.multiply(m + position * outputs * ld, u + position * outputs * inputs,
-                                      v + position * inputs * ld, m: outputs, n: columns, k: inputs, ldb: ld, ldc: ld)
+                        switch lanes {
+                        case .tiles:
+                            GEMM.multiply(m + position * outputs * ld, u + position * outputs * inputs,
+                                          v + position * inputs * ld, m: outputs, n: columns, k: inputs, ldb: ld, ldc: ld)
+                        case .channels:
+                            GEMM.multiply(m + position * columns * outputs, v + position * columns * inputs,
+                                          u + position * outputs * inputs, transposeB: true, m: columns, n: outputs, k: inputs)
+                        }
                     }
                 }
                 timed("conv forward: winograd output", chunk) {
                     for j in 0..<count {
-                        Winograd.transformOutput(y + (first + j) * outputs * plane, m, column: j * tiles, ldm: ld,
-                                                 outputs: outputs, tiling, bias: bias, floor: floor, scratch: scratch)
-                    }
-                }
-                first += count
-            }
-        }
-    }
-
-    /// The same with the transforms' lanes over channels (see Winograd+Channels.swift):
-    /// V (36, T, C) and M (36, T, OC) per group, M[ξ] = V[ξ] · U[ξ]^T.
-    private func winogradForwardByChannels(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                           _ u: UnsafePointer<Float>, bias: UnsafePointer<Float>?, floor: Float,
-                                           images: Int, tiling: Winograd.Tiling, group: Int) {
-        let (inputs, outputs) = (inputChannels, outputChannels)
-        let tiles = tiling.tiles, plane = tiling.height * tiling.width
-        Parallel.forChunks(images) { chunk, range in
-            let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
-            let scratch = workspace.winogradScratch[chunk].data
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(group, range.upperBound - first), rows = count * tiles
-                timed("conv forward: winograd input", chunk) {
-                    for j in 0..<count {
-                        Winograd.transformInputChannels(v, first: j * tiles, rows: rows, x + (first + j) * inputs * plane,
-                                                        channels: inputs, tiling, scratch: scratch)
-                    }
-                }
-                timed("conv forward: winograd gemm", chunk) {
-                    for position in 0..<36 {
-                        GEMM.multiply(m + position * rows * outputs, v + position * rows * inputs,
-                                      u + position * outputs * inputs, transposeB: true, m: rows, n: outputs, k: inputs)
-                    }
-                }
-                timed("conv forward: winograd output", chunk) {
-                    for j in 0..<count {
-                        Winograd.transformOutputChannels(y + (first + j) * outputs * plane, m, first: j * tiles, rows: rows,
-                                                         outputs: outputs, tiling, bias: bias, floor: floor)
+                        let image = y + (first + j) * outputs * plane
+                        switch lanes {
+                        case .tiles:
+                            Winograd.transformOutput(image, m, column: j * tiles, ldm: ld, outputs: outputs, tiling,
+                                                     bias: bias, floor: floor, scratch: scratch)
+                        case .channels:
+                            Winograd.transformOutputChannels(image, m, first: j * tiles, rows: columns, outputs: outputs, tiling,
+                                                             bias: bias, floor: floor)
+                        }
                     }
                 }
                 first += count
