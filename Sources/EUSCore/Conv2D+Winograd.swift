@@ -1,6 +1,6 @@
-/// The Winograd path of `Conv2D`: forwards that no backward follows, of 3x3 convolutions with
-/// stride 1 and padding 1 on a batch of at least `Parallel.threadCount` images (see `Winograd`
-/// for the algorithm, and `Conv2D.forward` for why only these).
+/// The Winograd path of `Conv2D`: 3x3 convolutions with stride 1 and padding 1 on a batch of at
+/// least `Parallel.threadCount` images, forward and backward (see `Winograd` for the algorithm,
+/// and `Conv2D.Algorithm` for which passes take it).
 extension Conv2D {
     /// Group images until a Winograd GEMM has this many tile columns: one image of layer1 to
     /// layer3 at 224 px, all of a thread's images at layer4. Small groups keep a group's
@@ -11,57 +11,124 @@ extension Conv2D {
         kernelSize == 3 && stride == 1 && padding == 1 && plan.byImage
     }
 
+    /// The fewest tiles a batch must have for `winogradGradientsPay`.
+    nonisolated(unsafe) public static var winogradGradientsMinimumTiles = 32
+
+    /// Whether Winograd's gradients beat im2col's for this call (`Algorithm.winogradGradients`).
+    /// They cost per parameter as well as per tile: the (36, OC, C) kernel transform, each
+    /// thread's dU and its reduction and adjoint. So they pay where a plane's tiles save at
+    /// least 2.5x of the multiplications (not 5x5, whose 2x2 tiles cover 64 pixels for 25) and
+    /// the batch has at least `winogradGradientsMinimumTiles` tiles to spread that over (not
+    /// the 4x4 planes of layer4 at 128 px, one tile an image). Measured on ResNet-34 at 128,
+    /// 160 and 224 px, batch 16, 2 threads. The rule reads the call's shapes only, so a
+    /// network trains alike on any number of cores.
+    func winogradGradientsPay(_ plan: Plan, images: Int) -> Bool {
+        guard takesWinogradPath(plan) else { return false }
+        let tiling = Winograd.Tiling(height: plan.height, width: plan.width)
+        let saving = Double(plan.height * plan.width) / Double(4 * tiling.tiles)
+        return saving >= 2.5 && tiling.tiles * images >= Conv2D.winogradGradientsMinimumTiles
+    }
+
+    /// How one call lays out its batch: the tiling of a plane, the images per group and the
+    /// lane axis of the transforms. Both passes of a step lay it out alike, so the backward's
+    /// threads take the forward's images.
+    struct WinogradLayout {
+        let tiling: Winograd.Tiling
+        let lanes: Winograd.LaneAxis
+        /// Images per group (per round of 36 GEMMs).
+        let group: Int
+        /// Floats of a row of V, M and their gradients: a group's tiles and the overhang.
+        let stride: Int
+
+        var tiles: Int { tiling.tiles }
+        var plane: Int { tiling.height * tiling.width }
+
+        init(_ plan: Plan, images: Int, inputs: Int, outputs: Int, lanes: Winograd.LaneAxis?) {
+            tiling = Winograd.Tiling(height: plan.height, width: plan.width)
+            let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
+            group = max(1, min(perThread, (Conv2D.winogradColumns + tiling.tiles - 1) / tiling.tiles))
+            // Rows of V and M run `Winograd.overhang` floats past the group's tiles, where the
+            // transforms' last eight-tile block may spill.
+            stride = group * tiling.tiles + Winograd.overhang
+            self.lanes = lanes ?? Winograd.LaneAxis.choose(tiling, inputs: inputs, outputs: outputs)
+        }
+
+        /// Floats of per-thread scratch the transforms need for planes of `channels`.
+        func scratchCount(channels: Int) -> Int {
+            lanes == .tiles ? tiling.scratchCount : Winograd.channelPlaneCount(tiling, channels: channels)
+        }
+
+        /// Calls `body(first, count)` for consecutive groups of the images in `range`.
+        func forEachGroup(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(group, range.upperBound - first)
+                body(first, count)
+                first += count
+            }
+        }
+    }
+
+    /// U (36, OC, C) <- G w G^T into the workspace, or the kernels of `cache` when an earlier
+    /// call filled it (see `forward`'s `winogradKernels`).
+    private func winogradKernels(_ w: UnsafePointer<Float>, cache: Tensor?, profileKey: String) -> UnsafeMutablePointer<Float> {
+        let (inputs, outputs) = (inputChannels, outputChannels)
+        let kernels = cache ?? workspace.winogradKernels
+        if cache == nil || kernels.count != 36 * outputs * inputs {
+            kernels.resize(to: [36 * outputs * inputs])
+            timed(profileKey, 0) {
+                Winograd.transformKernels(kernels.data, w, outputs: outputs, inputs: inputs)
+            }
+        }
+        return kernels.data
+    }
+
+    /// V <- B^T d B for the images first ..< first + count of x, side by side.
+    private func winogradInput(_ v: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, first: Int, count: Int,
+                               _ layout: WinogradLayout, scratch: UnsafeMutablePointer<Float>) {
+        let columns = count * layout.tiles
+        for j in 0..<count {
+            let image = x + (first + j) * inputChannels * layout.plane
+            switch layout.lanes {
+            case .tiles:
+                Winograd.transformInput(v, column: j * layout.tiles, ldv: layout.stride, image, channels: inputChannels,
+                                        layout.tiling, scratch: scratch)
+            case .channels:
+                Winograd.transformInputChannels(v, first: j * layout.tiles, rows: columns, image, channels: inputChannels,
+                                                layout.tiling, scratch: scratch)
+            }
+        }
+    }
+
     /// y (N, OC, H, W) <- max(conv(x, w) + b, floor) with w (OC, C, 3, 3). The kernels are
-    /// transformed once (U (36, OC, C)); then each thread takes a contiguous share of the
-    /// images and runs, per group of images: the input transform, 36 single-threaded GEMMs,
-    /// the output transform.
+    /// transformed once (U (36, OC, C)), or taken from `kernels` when an earlier call filled
+    /// it; then each thread takes a contiguous share of the images and runs, per group of
+    /// images: the input transform, 36 single-threaded GEMMs, the output transform.
     ///
     /// `lanes` overrides `Winograd.LaneAxis.choose` (for tests).
     func winogradForward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, floor: Float, images: Int, _ plan: Plan,
-                         lanes: Winograd.LaneAxis? = nil) {
+                         kernels cache: Tensor? = nil, lanes: Winograd.LaneAxis? = nil) {
+        // x: (N, C, H, W), w: (OC, C, 3, 3), y: (N, OC, H, W)
         let (inputs, outputs) = (inputChannels, outputChannels)
-        let kernels = workspace.winogradKernels
-        kernels.resize(to: [36 * outputs * inputs])
-        let u = kernels.data
-        timed("conv forward: winograd kernels", 0) {
-            Winograd.transformKernels(u, w, outputs: outputs, inputs: inputs)
-        }
-        let tiling = Winograd.Tiling(height: plan.height, width: plan.width)
-        let tiles = tiling.tiles, plane = tiling.height * tiling.width
-        let perThread = (images + Parallel.threadCount - 1) / Parallel.threadCount
-        let group = max(1, min(perThread, (Conv2D.winogradColumns + tiles - 1) / tiles))
-        // Rows of V and M run `Winograd.overhang` floats past the group's tiles, where the
-        // transforms' last eight-tile block may spill.
-        let maximumStride = group * tiles + Winograd.overhang
-        let lanes = lanes ?? Winograd.LaneAxis.choose(tiling, inputs: inputs, outputs: outputs)
-        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * maximumStride,
-                                  products: 36 * outputs * maximumStride,
-                                  scratch: lanes == .tiles ? tiling.scratchCount : Winograd.channelPlaneCount(tiling, channels: inputs))
+        let u = winogradKernels(w, cache: cache, profileKey: "conv forward: winograd kernels")
+        let layout = WinogradLayout(plan, images: images, inputs: inputs, outputs: outputs, lanes: lanes)
+        let ld = layout.stride
+        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * ld,
+                                  products: 36 * outputs * ld, scratch: layout.scratchCount(channels: inputs))
         Parallel.forChunks(images) { chunk, range in
             let v = workspace.winogradInputs[chunk].data, m = workspace.winogradProducts[chunk].data
             let scratch = workspace.winogradScratch[chunk].data
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(group, range.upperBound - first), columns = count * tiles
+            layout.forEachGroup(range) { first, count in
+                let columns = count * layout.tiles
+                timed("conv forward: winograd input", chunk) {
+                    winogradInput(v, x, first: first, count: count, layout, scratch: scratch)
+                }
                 // Tile lanes: V (36, C, ld), M (36, OC, ld), M[ξ] = U[ξ] · V[ξ]. Channel lanes
                 // (Winograd+Channels.swift): V (36, T, C), M (36, T, OC), M[ξ] = V[ξ] · U[ξ]^T.
-                let ld = columns + Winograd.overhang
-                timed("conv forward: winograd input", chunk) {
-                    for j in 0..<count {
-                        let image = x + (first + j) * inputs * plane
-                        switch lanes {
-                        case .tiles:
-                            Winograd.transformInput(v, column: j * tiles, ldv: ld, image, channels: inputs, tiling, scratch: scratch)
-                        case .channels:
-                            Winograd.transformInputChannels(v, first: j * tiles, rows: columns, image, channels: inputs, tiling,
-                                                            scratch: scratch)
-                        }
-                    }
-                }
                 timed("conv forward: winograd gemm", chunk) {
                     for position in 0..<36 {
-                        switch lanes {
+                        switch layout.lanes {
                         case .tiles:
                             GEMM.multiply(m + position * outputs * ld, u + position * outputs * inputs,
                                           v + position * inputs * ld, m: outputs, n: columns, k: inputs, ldb: ld, ldc: ld)
@@ -73,19 +140,127 @@ extension Conv2D {
                 }
                 timed("conv forward: winograd output", chunk) {
                     for j in 0..<count {
-                        let image = y + (first + j) * outputs * plane
-                        switch lanes {
+                        let image = y + (first + j) * outputs * layout.plane
+                        switch layout.lanes {
                         case .tiles:
-                            Winograd.transformOutput(image, m, column: j * tiles, ldm: ld, outputs: outputs, tiling,
-                                                     bias: bias, floor: floor, scratch: scratch)
+                            Winograd.transformOutput(image, m, column: j * layout.tiles, ldm: ld, outputs: outputs,
+                                                     layout.tiling, bias: bias, floor: floor, scratch: scratch)
                         case .channels:
-                            Winograd.transformOutputChannels(image, m, first: j * tiles, rows: columns, outputs: outputs, tiling,
-                                                             bias: bias, floor: floor)
+                            Winograd.transformOutputChannels(image, m, first: j * layout.tiles, rows: columns, outputs: outputs,
+                                                             layout.tiling, bias: bias, floor: floor)
                         }
                     }
                 }
-                first += count
             }
+        }
+    }
+
+    /// The gradients of the convolution by Winograd: differentiating, tile by tile,
+    /// `y = A^T [sum_c U ⊙ V] A` with `U = G w G^T` and `V = B^T x B`,
+    ///
+    ///     dM = A dy A^T,   dU[ξ] += dM[ξ] · V[ξ]^T,   dV[ξ] = U[ξ]^T · dM[ξ],
+    ///     dx = sum over tiles of B dV B^T (overlapping windows),   dw += G^T dU G
+    ///
+    /// which are the convolution's exact gradients up to rounding, whichever path the forward
+    /// took (see `Algorithm`). Each thread takes a contiguous share of the images and runs, per
+    /// group: the input transform (V), the output gradient's transform (dM), 36 pairs of GEMMs
+    /// (dV overwrites V once dU has read it) and the adjoint of the input transform into dx.
+    /// Each thread sums dU over its images in its own (36, OC, C) buffer; the sums are added
+    /// and transformed back once.
+    ///
+    /// - Parameters:
+    ///   - dx: receives dLoss/dx (overwritten), or nil.
+    ///   - dw: dLoss/dw to accumulate into (OC, C, 3, 3), or nil.
+    func winogradBackward(_ dx: UnsafeMutablePointer<Float>?, _ dw: UnsafeMutablePointer<Float>?,
+                          _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                          images: Int, _ plan: Plan, lanes: Winograd.LaneAxis? = nil) {
+        // dy: (N, OC, H, W), x and dx: (N, C, H, W), w and dw: (OC, C, 3, 3)
+        let (inputs, outputs) = (inputChannels, outputChannels)
+        let u = winogradKernels(w, cache: nil, profileKey: "conv backward: winograd kernels \(plan.height)")
+        let layout = WinogradLayout(plan, images: images, inputs: inputs, outputs: outputs, lanes: lanes)
+        let ld = layout.stride
+        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * ld,
+                                  products: 36 * outputs * ld, scratch: layout.scratchCount(channels: max(inputs, outputs)),
+                                  kernelGradients: dw == nil ? 0 : 36 * outputs * inputs)
+        let chunks = min(Parallel.threadCount, images)
+        Parallel.forChunks(images) { chunk, range in
+            let v = workspace.winogradInputs[chunk].data, dm = workspace.winogradProducts[chunk].data
+            let scratch = workspace.winogradScratch[chunk].data
+            let du = dw == nil ? nil : workspace.winogradKernelGradients[chunk].data
+            layout.forEachGroup(range) { first, count in
+                let columns = count * layout.tiles
+                let beta: Float = first == range.lowerBound ? 0 : 1
+                timed("conv backward: winograd input", chunk) {
+                    winogradInput(v, x, first: first, count: count, layout, scratch: scratch)
+                }
+                timed("conv backward: winograd dy", chunk) {
+                    for j in 0..<count {
+                        let image = dy + (first + j) * outputs * layout.plane
+                        switch layout.lanes {
+                        case .tiles:
+                            Winograd.transformOutputGradient(dm, column: j * layout.tiles, ldm: ld, image, outputs: outputs,
+                                                             layout.tiling, scratch: scratch)
+                        case .channels:
+                            Winograd.transformOutputGradientChannels(dm, first: j * layout.tiles, rows: columns, image,
+                                                                     outputs: outputs, layout.tiling, scratch: scratch)
+                        }
+                    }
+                }
+                // Tile lanes: dU[ξ] += dM[ξ] · V[ξ]^T, dV[ξ] = U[ξ]^T · dM[ξ]. Channel lanes:
+                // dU[ξ] += dM[ξ]^T · V[ξ], dV[ξ] = dM[ξ] · U[ξ].
+                timed("conv backward: winograd gemm \(plan.height)", chunk) {
+                    for position in 0..<36 {
+                        let kernels = u + position * outputs * inputs
+                        switch layout.lanes {
+                        case .tiles:
+                            let (vp, dmp) = (v + position * inputs * ld, dm + position * outputs * ld)
+                            if let du {
+                                GEMM.multiply(du + position * outputs * inputs, dmp, vp, transposeB: true,
+                                              m: outputs, n: inputs, k: columns, beta: beta, lda: ld, ldb: ld, ldc: inputs)
+                            }
+                            if dx != nil {
+                                GEMM.multiply(vp, kernels, transposeA: true, dmp, m: inputs, n: columns, k: outputs,
+                                              ldb: ld, ldc: ld)
+                            }
+                        case .channels:
+                            let (vp, dmp) = (v + position * columns * inputs, dm + position * columns * outputs)
+                            if let du {
+                                GEMM.multiply(du + position * outputs * inputs, dmp, transposeA: true, vp,
+                                              m: outputs, n: inputs, k: columns, beta: beta)
+                            }
+                            if dx != nil {
+                                GEMM.multiply(vp, dmp, kernels, m: columns, n: inputs, k: outputs)
+                            }
+                        }
+                    }
+                }
+                guard let dx else { return }
+                timed("conv backward: winograd dx \(plan.height) \(layout.lanes)", chunk) {
+                    for j in 0..<count {
+                        let image = dx + (first + j) * inputs * layout.plane
+                        switch layout.lanes {
+                        case .tiles:
+                            Winograd.transformInputGradient(image, v, column: j * layout.tiles, ldv: ld, channels: inputs,
+                                                            layout.tiling, scratch: scratch)
+                        case .channels:
+                            Winograd.transformInputGradientChannels(image, v, first: j * layout.tiles, rows: columns,
+                                                                    channels: inputs, layout.tiling, scratch: scratch)
+                        }
+                    }
+                }
+            }
+        }
+        guard let dw else { return }
+        timed("conv backward: winograd dw \(plan.height)", 0) {
+            let sums = workspace.winogradKernelGradients, count = 36 * outputs * inputs
+            let total = sums[0].data
+            Parallel.forRanges(count) { range in
+                for chunk in 1..<chunks {
+                    let partial = sums[chunk].data
+                    for i in range { total[i] += partial[i] }
+                }
+            }
+            Winograd.transformKernelGradients(dw, total, outputs: outputs, inputs: inputs)
         }
     }
 }

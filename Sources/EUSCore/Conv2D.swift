@@ -23,6 +23,8 @@ public final class Conv2D {
     public let output = Tensor(shape: [0])
     let workspace: ConvolutionWorkspace
     private var input: Tensor?
+    /// Whether the backward of the last forward runs by Winograd (see `Algorithm`).
+    private var differentiatesByWinograd = false
 
     public init(
         inputChannels: Int, outputChannels: Int, kernelSize: Int,
@@ -46,25 +48,43 @@ public final class Conv2D {
 
     private var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
 
+    /// How a convolution is computed. Winograd F(4x4, 3x3) (see `Winograd`) applies to the 3x3
+    /// convolutions with stride 1 and padding 1 of a batch of at least `Parallel.threadCount`
+    /// images, a quarter of their multiplications at a few 1e-6 of relative extra rounding;
+    /// every other convolution runs by im2col + sgemm whatever the choice.
+    public enum Algorithm: Sendable {
+        /// im2col + sgemm both ways: one dot product per output, PyTorch's own rounding.
+        case im2col
+        /// The forward by im2col, so that every activation and every ReLU mask is im2col's;
+        /// the gradients (dx and dw) by Winograd. Training takes this: a gradient's extra
+        /// rounding stays in that gradient, whereas a forward's can flip a ReLU input that lies
+        /// within rounding of zero and move everything computed after it.
+        case winogradGradients
+        /// Winograd both ways (predictions).
+        case winograd
+    }
+
     /// y = conv(x, w) + b. A `weight` overrides the layer's own weight and bias, and then
     /// `bias` (possibly nil) is used instead of the layer's (folded inference weights).
     /// `rectify` applies ReLU in the same pass as the bias (the caller differentiates it).
     ///
-    /// `differentiable: false` promises that no backward follows (prediction). A batch's 3x3
-    /// convolutions with stride 1 and padding 1 then take the Winograd path (see `Winograd`),
-    /// a quarter of the multiplications at about 1e-6 relative extra rounding. Passes that are
-    /// differentiated (training, Grad-CAM) stay on im2col: a gradient flips wherever a ReLU
-    /// input sits within rounding of zero, and im2col's rounding is the one that keeps the
-    /// PyTorch gradient and SGD-trajectory parity.
+    /// `algorithm` picks the arithmetic (`Algorithm`); a backward differentiates the forward
+    /// before it with the same one. `differentiable: false` promises that no backward follows
+    /// (prediction), so the input need not be kept.
     ///
     /// A batch of at least `Parallel.threadCount` images is split by images, each thread
     /// running im2col and a single-threaded GEMM on its own scratch; a smaller batch splits
     /// each GEMM by rows instead. Where an image's output is small (the late layers), a thread
     /// puts several images side by side in one product, so that each GEMM has about
     /// `groupColumns` columns.
+    ///
+    /// `winogradKernels`, when given, keeps the Winograd path's transformed kernels between
+    /// calls: an empty tensor is filled on the first Winograd forward and used as it is by
+    /// later ones, so the caller must pass a new (or emptied) one whenever the weight changes.
     @discardableResult
     public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false,
-                        differentiable: Bool = true) -> Tensor {
+                        differentiable: Bool = true, algorithm: Algorithm = .im2col,
+                        winogradKernels: Tensor? = nil) -> Tensor {
         Profiler.measure("conv forward") {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
             precondition(x.shape.count == 4 && x.shape[1] == inputChannels,
@@ -78,9 +98,12 @@ public final class Conv2D {
             let plan = Plan(conv: self, images: n, height: h, width: wd)
             let y = output.data
             let biasValues = w == nil ? bias?.value.data : b?.data
-            if !differentiable && takesWinogradPath(plan) {
+            let byWinograd = algorithm == .winograd && takesWinogradPath(plan)
+            differentiatesByWinograd = byWinograd || algorithm == .winogradGradients && winogradGradientsPay(plan, images: n)
+            if byWinograd {
                 // The output transform adds the bias and rectifies on the way out.
-                winogradForward(y, x.data, weights, bias: biasValues, floor: rectify ? 0 : -.infinity, images: n, plan)
+                winogradForward(y, x.data, weights, bias: biasValues, floor: rectify ? 0 : -.infinity, images: n, plan,
+                                kernels: winogradKernels)
                 return output
             }
             im2colForward(y, x, weights, images: n, plan)
@@ -231,7 +254,8 @@ public final class Conv2D {
     }
 
     /// Differentiates `y = w * col(x) + b`: dW += dy_n col_n^T, db += sum dy,
-    /// dx_n = col2im(w^T dy_n) (with images grouped side by side as in the forward).
+    /// dx_n = col2im(w^T dy_n) (with images grouped side by side as in the forward), or the
+    /// Winograd forward by `winogradBackward` when the forward took that path.
     ///
     /// - Parameters:
     ///   - dy: dLoss/dy, (N, OC, OH, OW).
@@ -247,6 +271,12 @@ public final class Conv2D {
             let plan = Plan(conv: self, images: n, height: x.shape[2], width: x.shape[3])
             let weights = (w ?? weight.value).data
             dx?.resize(to: x.shape)
+            if differentiatesByWinograd {
+                winogradBackward(dx?.data, accumulateParameterGradients ? weight.grad.data : nil, dy.data, x.data, weights,
+                                 images: n, plan)
+                if accumulateParameterGradients, let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
+                return
+            }
             prepareWorkspace(plan, weightGradient: accumulateParameterGradients)
             Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
                 // Thread 0 accumulates into the gradient itself, the others into scratch.
@@ -358,23 +388,27 @@ public final class ConvolutionWorkspace {
     /// Per-thread (OC, group*columns) products of grouped images (and their gradients).
     var groupOutputs: [Tensor] = []
 
-    /// Transformed kernels (shared), and per-thread transformed inputs, products and scratch
-    /// of the Winograd path.
+    /// Transformed kernels (shared), and per-thread transformed inputs (and their gradients),
+    /// products (and their gradients), scratch and transformed-kernel gradients of the Winograd
+    /// path.
     let winogradKernels = Tensor(shape: [0])
     var winogradInputs: [Tensor] = []
     var winogradProducts: [Tensor] = []
     var winogradScratch: [Tensor] = []
+    var winogradKernelGradients: [Tensor] = []
 
-    func prepareWinograd(threads: Int, transformedInput: Int, products: Int, scratch: Int) {
+    func prepareWinograd(threads: Int, transformedInput: Int, products: Int, scratch: Int, kernelGradients: Int = 0) {
         while winogradInputs.count < threads {
             winogradInputs.append(Tensor(shape: [0]))
             winogradProducts.append(Tensor(shape: [0]))
             winogradScratch.append(Tensor(shape: [0]))
+            winogradKernelGradients.append(Tensor(shape: [0]))
         }
         for t in 0..<threads {
             winogradInputs[t].resize(to: [transformedInput])
             winogradProducts[t].resize(to: [products])
             winogradScratch[t].resize(to: [scratch])
+            if kernelGradients > 0 { winogradKernelGradients[t].resize(to: [kernelGradients]) }
         }
     }
 

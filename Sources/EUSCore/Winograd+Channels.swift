@@ -82,6 +82,55 @@ extension Winograd {
         }
     }
 
+    /// Image dx (C, H, W) <- the sum over tiles of B dV B^T, each 6x6 window added where its
+    /// input window lay and the padding rim dropped, with dV taken from rows first ..< first + T
+    /// of dv (36, rows, C), eight channels per step: the adjoint of `transformInputChannels`.
+    static func transformInputGradientChannels(_ dx: UnsafeMutablePointer<Float>, _ dv: UnsafePointer<Float>, first: Int,
+                                               rows: Int, channels: Int, _ tiling: Tiling,
+                                               scratch plane: UnsafeMutablePointer<Float>) {
+        let (h, w) = (tiling.height, tiling.width)
+        let pw = 4 * tiling.tilesX + 2
+        let positionStride = rows * channels
+        plane.update(repeating: 0, count: channelPlaneCount(tiling, channels: channels))
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: 36 + 36) { buffer in
+            let half = buffer.baseAddress!, full = half + 36   // dV B^T (row k at 6k), then B dV B^T
+            for ty in 0..<tiling.tilesY {
+                for tx in 0..<tiling.tilesX {
+                    let tile = first + ty * tiling.tilesX + tx
+                    for block in stride(from: 0, to: channels, by: 8) {
+                        let source = dv + tile * channels + block
+                        for k in 0..<6 {
+                            let row = source + 6 * k * positionStride
+                            let q = inputGradientRows(EUSCore.Lanes.load(row, 0), EUSCore.Lanes.load(row, positionStride),
+                                                      EUSCore.Lanes.load(row, 2 * positionStride), EUSCore.Lanes.load(row, 3 * positionStride),
+                                                      EUSCore.Lanes.load(row, 4 * positionStride), EUSCore.Lanes.load(row, 5 * positionStride))
+                            (half[6 * k], half[6 * k + 1], half[6 * k + 2], half[6 * k + 3], half[6 * k + 4], half[6 * k + 5]) = q
+                        }
+                        for j in 0..<6 {
+                            let s = inputGradientRows(half[j], half[6 + j], half[12 + j], half[18 + j], half[24 + j], half[30 + j])
+                            (full[j], full[6 + j], full[12 + j], full[18 + j], full[24 + j], full[30 + j]) = s
+                        }
+                        let top = plane + (4 * ty * pw + 4 * tx) * channels + block
+                        for i in 0..<6 {
+                            for j in 0..<6 {
+                                let pixel = top + (i * pw + j) * channels
+                                EUSCore.Lanes.store(EUSCore.Lanes.load(pixel, 0) + full[6 * i + j], pixel, 0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // dx (C, H, W) <- the plane's interior, (H, W, C).
+        for c in 0..<channels {
+            let target = dx + c * h * w
+            for r in 0..<h {
+                let source = plane + ((r + 1) * pw + 1) * channels + c
+                for col in 0..<w { target[r * w + col] = source[col * channels] }
+            }
+        }
+    }
+
     /// Image y (OC, H, W) <- A^T m A for every tile, then + bias[o] and max(., floor), with m
     /// taken from rows first ..< first + T of M (36, rows, OC). Tiles hanging over the bottom
     /// or right edge are cropped.
@@ -118,6 +167,54 @@ extension Winograd {
                                 let base = target + i * w + j
                                 for lane in 0..<8 { base[lane * h * w] = pixel[lane] }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows first ..< first + T of dm (36, rows, OC) <- A dY A^T for every 4x4 tile dY of image
+    /// dy (OC, H, W), zero past the bottom and right edges, eight channels per step: the
+    /// adjoint of `transformOutputChannels` (without its bias and floor).
+    static func transformOutputGradientChannels(_ dm: UnsafeMutablePointer<Float>, first: Int, rows: Int,
+                                                _ dy: UnsafePointer<Float>, outputs: Int, _ tiling: Tiling,
+                                                scratch plane: UnsafeMutablePointer<Float>) {
+        let (h, w) = (tiling.height, tiling.width)
+        let pw = 4 * tiling.tilesX
+        // plane (4*tilesY, pw, OC) <- dy, and zeros past the image's edge.
+        plane.update(repeating: 0, count: 4 * tiling.tilesY * pw * outputs)
+        for o in 0..<outputs {
+            let source = dy + o * h * w
+            for r in 0..<h {
+                let target = plane + r * pw * outputs + o
+                for col in 0..<w { target[col * outputs] = source[r * w + col] }
+            }
+        }
+        let positionStride = rows * outputs
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: 24) { buffer in
+            let dYA = buffer.baseAddress!   // dY A^T, row i at 6i
+            for ty in 0..<tiling.tilesY {
+                for tx in 0..<tiling.tilesX {
+                    let tile = first + ty * tiling.tilesX + tx
+                    for block in stride(from: 0, to: outputs, by: 8) {
+                        let top = plane + (4 * ty * pw + 4 * tx) * outputs + block
+                        for i in 0..<4 {
+                            let row = top + i * pw * outputs
+                            let t = outputGradientRows(EUSCore.Lanes.load(row, 0), EUSCore.Lanes.load(row, outputs),
+                                                       EUSCore.Lanes.load(row, 2 * outputs), EUSCore.Lanes.load(row, 3 * outputs))
+                            (dYA[6 * i], dYA[6 * i + 1], dYA[6 * i + 2], dYA[6 * i + 3], dYA[6 * i + 4], dYA[6 * i + 5]) = t
+                        }
+                        let target = dm + tile * outputs + block
+                        for l in 0..<6 {
+                            let (m0, m1, m2, m3, m4, m5) = outputGradientRows(dYA[l], dYA[6 + l], dYA[12 + l], dYA[18 + l])
+                            let column = target + l * positionStride
+                            EUSCore.Lanes.store(m0, column, 0)
+                            EUSCore.Lanes.store(m1, column + 6 * positionStride, 0)
+                            EUSCore.Lanes.store(m2, column + 12 * positionStride, 0)
+                            EUSCore.Lanes.store(m3, column + 18 * positionStride, 0)
+                            EUSCore.Lanes.store(m4, column + 24 * positionStride, 0)
+                            EUSCore.Lanes.store(m5, column + 30 * positionStride, 0)
                         }
                     }
                 }

@@ -91,6 +91,47 @@ public enum Winograd {
                 difference12 + 8 * difference34 + m5)
     }
 
+    // MARK: Their adjoints, for the backward pass
+
+    /// B v for one column v of a 6x6 transformed-input gradient: the transpose of `inputRows`,
+    /// which takes dV = dL/d(B^T d B) back to the window, dd = B dV B^T.
+    ///
+    ///     [4  0  0  0  0  0; 0 -4  4 -2  2  4; -5 -4 -4 -1 -1  0;
+    ///      0  1 -1  2 -2 -5; 1  1  1  1  1  0; 0  0  0  0  0  1]
+    @inline(__always)
+    static func inputGradientRows(_ v0: Vector, _ v1: Vector, _ v2: Vector, _ v3: Vector, _ v4: Vector, _ v5: Vector)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector)
+    {
+        let sum12 = v1 + v2, difference12 = v1 - v2, sum34 = v3 + v4, difference34 = v3 - v4
+        return (4 * v0, 4 * (v5 - difference12) - 2 * difference34, -5 * v0 - 4 * sum12 - sum34,
+                difference12 + 2 * difference34 - 5 * v5, v0 + sum12 + sum34, v5)
+    }
+
+    /// G^T u for one column u of a 6x6 transformed-kernel gradient: the transpose of
+    /// `kernelRows`, which takes dU = dL/d(G g G^T) back to the kernel, dg = G^T dU G.
+    ///
+    ///     [1/4 -1/6 -1/6 1/24 1/24 0; 0 -1/6 1/6 1/12 -1/12 0; 0 -1/6 -1/6 1/6 1/6 1]
+    @inline(__always)
+    static func kernelGradientRows(_ u0: Vector, _ u1: Vector, _ u2: Vector, _ u3: Vector, _ u4: Vector, _ u5: Vector)
+        -> (Vector, Vector, Vector)
+    {
+        let sum12 = u1 + u2, sum34 = u3 + u4
+        return (u0 * 0.25 - sum12 * (1.0 / 6) + sum34 * (1.0 / 24), (u2 - u1) * (1.0 / 6) + (u3 - u4) * (1.0 / 12),
+                (sum34 - sum12) * (1.0 / 6) + u5)
+    }
+
+    /// A y for one column y of a 4x4 output gradient: the transpose of `outputRows`, which takes
+    /// dY back to the transformed domain, dM = A dY A^T.
+    ///
+    ///     [1 0 0 0; 1 1 1 1; 1 -1 1 -1; 1 2 4 8; 1 -2 4 -8; 0 0 0 1]
+    @inline(__always)
+    static func outputGradientRows(_ y0: Vector, _ y1: Vector, _ y2: Vector, _ y3: Vector)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector)
+    {
+        let even = y0 + y2, odd = y1 + y3, evenScaled = y0 + 4 * y2, oddScaled = 2 * y1 + 8 * y3
+        return (y0, even + odd, even - odd, evenScaled + oddScaled, evenScaled - oddScaled, y3)
+    }
+
     // MARK: Kernels
 
     /// u (36, OC, C) <- G g G^T for every 3x3 kernel g of w (OC, C, 3, 3).
@@ -122,6 +163,34 @@ public enum Winograd {
                         store(u3, target + 3 * pairs, count: count)
                         store(u4, target + 4 * pairs, count: count)
                         store(u5, target + 5 * pairs, count: count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// dw (OC, C, 3, 3) += G^T du G for every 6x6 du of du (36, OC, C): the adjoint of
+    /// `transformKernels`, taking the summed gradient of the transformed kernels to the kernels.
+    static func transformKernelGradients(_ dw: UnsafeMutablePointer<Float>, _ du: UnsafePointer<Float>,
+                                         outputs: Int, inputs: Int) {
+        let pairs = outputs * inputs, lanes = Vector.scalarCount
+        Parallel.forRanges((pairs + lanes - 1) / lanes, costPerItem: 300 * lanes) { blocks in
+            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 36 + 18 + 9) { buffer in
+                let positions = buffer.baseAddress!, half = positions + 36, taps = half + 18   // dU, dU G (6x3), G^T dU G
+                for block in blocks {
+                    let start = block * lanes, count = min(lanes, pairs - start)
+                    for position in 0..<36 { positions[position] = load(du + position * pairs + start, count: count) }
+                    for k in 0..<6 {
+                        let r = positions + 6 * k
+                        (half[3 * k], half[3 * k + 1], half[3 * k + 2]) = kernelGradientRows(r[0], r[1], r[2], r[3], r[4], r[5])
+                    }
+                    for q in 0..<3 {
+                        let (g0, g1, g2) = kernelGradientRows(half[q], half[3 + q], half[6 + q], half[9 + q], half[12 + q], half[15 + q])
+                        (taps[q], taps[3 + q], taps[6 + q]) = (g0, g1, g2)
+                    }
+                    let kernels = dw + start * 9
+                    for lane in 0..<count {
+                        for t in 0..<9 { kernels[lane * 9 + t] += taps[t][lane] }
                     }
                 }
             }
@@ -179,6 +248,59 @@ public enum Winograd {
         }
     }
 
+    /// Image dx (C, H, W) <- the sum over tiles of B dV B^T, each 6x6 window added where its
+    /// input window lay (windows overlap by two pixels; the padding rim is dropped), with dV
+    /// taken from columns column ..< column + T of dv (36, C, ldv): the adjoint of
+    /// `transformInput`.
+    ///
+    /// Each channel's windows are added into the zeroed plane of `transformInput`, eight tiles
+    /// of a tile row at a time: their columns 0-3 as one interleaved 32-float run, columns 4
+    /// and 5 as a second run four floats on. A tile row's last block has lanes past its last
+    /// tile, whose dV belongs to other tiles; they are zeroed, since their windows would reach
+    /// back into the image.
+    static func transformInputGradient(_ dx: UnsafeMutablePointer<Float>, _ dv: UnsafePointer<Float>, column: Int,
+                                       ldv: Int, channels: Int, _ tiling: Tiling,
+                                       scratch plane: UnsafeMutablePointer<Float>) {
+        let (h, w, pw) = (tiling.height, tiling.width, tiling.paddedWidth)
+        let positionStride = channels * ldv
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: 36 + 36) { buffer in
+            let half = buffer.baseAddress!, full = half + 36   // dV B^T (row k at 6k), then B dV B^T
+            for c in 0..<channels {
+                plane.update(repeating: 0, count: tiling.scratchCount)
+                for ty in 0..<tiling.tilesY {
+                    var tx = 0
+                    while tx < tiling.tilesX {
+                        let source = dv + c * ldv + column + ty * tiling.tilesX + tx
+                        for k in 0..<6 {
+                            let row = source + 6 * k * positionStride
+                            let q = inputGradientRows(Lanes.load(row, 0), Lanes.load(row, positionStride),
+                                                      Lanes.load(row, 2 * positionStride), Lanes.load(row, 3 * positionStride),
+                                                      Lanes.load(row, 4 * positionStride), Lanes.load(row, 5 * positionStride))
+                            (half[6 * k], half[6 * k + 1], half[6 * k + 2], half[6 * k + 3], half[6 * k + 4], half[6 * k + 5]) = q
+                        }
+                        for j in 0..<6 {
+                            let s = inputGradientRows(half[j], half[6 + j], half[12 + j], half[18 + j], half[24 + j], half[30 + j])
+                            (full[j], full[6 + j], full[12 + j], full[18 + j], full[24 + j], full[30 + j]) = s
+                        }
+                        if tiling.tilesX - tx < 8 {
+                            let spare = Vector(0, 1, 2, 3, 4, 5, 6, 7) .>= Vector(repeating: Float(tiling.tilesX - tx))
+                            for i in 0..<36 { full[i].replace(with: 0, where: spare) }
+                        }
+                        let top = plane + 4 * ty * pw + 4 * tx
+                        for i in 0..<6 {
+                            let row = top + i * pw
+                            add32(row, interleave(full[6 * i], full[6 * i + 1], full[6 * i + 2], full[6 * i + 3]))
+                            add32(row + 4, interleave(full[6 * i + 4], full[6 * i + 5], .zero, .zero))
+                        }
+                        tx += 8
+                    }
+                }
+                let target = dx + c * h * w
+                for r in 0..<h { (target + r * w).update(from: plane + (r + 1) * pw + 1, count: w) }
+            }
+        }
+    }
+
     // MARK: Output
 
     /// Image y (OC, H, W) <- A^T m A for every tile, then + bias[o] and max(., floor), with
@@ -223,6 +345,52 @@ public enum Winograd {
         }
     }
 
+    /// Columns column ..< column + T of dm (36, OC, ldm) <- A dY A^T for every 4x4 tile dY of
+    /// image dy (OC, H, W), zero past the bottom and right edges: the adjoint of
+    /// `transformOutput` (without its bias and floor, which the caller differentiates).
+    ///
+    /// Each channel is copied into a plane zeroed past the image; eight tiles of a tile row
+    /// then load as one 32-float run per tile row, split into the four columns by even/odd
+    /// halves. Stores spill as in `transformInput`, so images go in column order.
+    static func transformOutputGradient(_ dm: UnsafeMutablePointer<Float>, column: Int, ldm: Int,
+                                        _ dy: UnsafePointer<Float>, outputs: Int, _ tiling: Tiling,
+                                        scratch plane: UnsafeMutablePointer<Float>) {
+        let (h, w, pw) = (tiling.height, tiling.width, tiling.paddedWidth)
+        let positionStride = outputs * ldm
+        plane.update(repeating: 0, count: 4 * tiling.tilesY * pw)
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: 24) { buffer in
+            let rows = buffer.baseAddress!   // dY A^T, row i at 6i
+            for o in 0..<outputs {
+                let source = dy + o * h * w
+                for r in 0..<h { (plane + r * pw).update(from: source + r * w, count: w) }
+                for ty in 0..<tiling.tilesY {
+                    var tx = 0
+                    while tx < tiling.tilesX {
+                        let top = plane + 4 * ty * pw + 4 * tx
+                        for i in 0..<4 {
+                            let a = load32(top + i * pw)
+                            let (even, odd) = (a.evenHalf, a.oddHalf)
+                            let t = outputGradientRows(even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
+                            (rows[6 * i], rows[6 * i + 1], rows[6 * i + 2], rows[6 * i + 3], rows[6 * i + 4], rows[6 * i + 5]) = t
+                        }
+                        let target = dm + o * ldm + column + ty * tiling.tilesX + tx
+                        for l in 0..<6 {
+                            let (m0, m1, m2, m3, m4, m5) = outputGradientRows(rows[l], rows[6 + l], rows[12 + l], rows[18 + l])
+                            let column = target + l * positionStride
+                            Lanes.store(m0, column, 0)
+                            Lanes.store(m1, column + 6 * positionStride, 0)
+                            Lanes.store(m2, column + 12 * positionStride, 0)
+                            Lanes.store(m3, column + 18 * positionStride, 0)
+                            Lanes.store(m4, column + 24 * positionStride, 0)
+                            Lanes.store(m5, column + 30 * positionStride, 0)
+                        }
+                        tx += 8
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: Memory
 
     /// The 32 floats a0 b0 c0 d0 a1 b1 ... d7: four tile columns back into image order.
@@ -231,9 +399,29 @@ public enum Winograd {
         SIMD32(a[0], b[0], c[0], d[0], a[1], b[1], c[1], d[1], a[2], b[2], c[2], d[2], a[3], b[3], c[3], d[3], a[4], b[4], c[4], d[4], a[5], b[5], c[5], d[5], a[6], b[6], c[6], d[6], a[7], b[7], c[7], d[7])
     }
 
+    /// target[0..<32] += values, eight lanes at a time (the standard library's SIMD32 `+`
+    /// runs lane by lane).
+    @inline(__always)
+    private static func add32(_ target: UnsafeMutablePointer<Float>, _ values: SIMD32<Float>) {
+        let (low, high) = (values.lowHalf, values.highHalf)
+        Lanes.store(Lanes.load(target, 0) + low.lowHalf, target, 0)
+        Lanes.store(Lanes.load(target, 8) + low.highHalf, target, 8)
+        Lanes.store(Lanes.load(target, 16) + high.lowHalf, target, 16)
+        Lanes.store(Lanes.load(target, 24) + high.highHalf, target, 24)
+    }
+
     @inline(__always)
     private static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
+    }
+
+    /// source[0..<count] in the first `count` lanes, zeros in the rest.
+    @inline(__always)
+    private static func load(_ source: UnsafePointer<Float>, count: Int) -> Vector {
+        if count == Vector.scalarCount { return Lanes.load(source, 0) }
+        var value = Vector.zero
+        for lane in 0..<count { value[lane] = source[lane] }
+        return value
     }
 
     /// The first `count` lanes of `value` to target[0..<count].

@@ -17,6 +17,9 @@ final class ConvBatchNorm {
     let rectified: Bool
     private var foldedWeight: Tensor?
     private var foldedBias: Tensor?
+    /// The folded weight's Winograd transform, made by the first eval forward that needs it
+    /// (a 3x3 layer's is 4x its weight); it lives and dies with the folding.
+    private var foldedKernels: Tensor?
     private var lastModeWasTrain = true
 
     init(_ convName: String, _ normName: String, inputChannels: Int, outputChannels: Int,
@@ -32,18 +35,18 @@ final class ConvBatchNorm {
     /// The output of the last forward (BN's in train mode, the folded convolution's in eval).
     var output: Tensor { lastModeWasTrain ? norm.output : conv.output }
 
-    /// `differentiable: false` (eval mode only) lets the convolution take its faster
-    /// inference path; see `Conv2D.forward`.
-    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true) -> Tensor {
+    /// `differentiable: false` (eval mode only) promises that no backward follows;
+    /// `algorithm` is the convolution's (see `Conv2D.forward`).
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .im2col) -> Tensor {
         lastModeWasTrain = mode == .train
         switch mode {
         case .train:
             invalidateFolding()
-            return norm.forward(conv.forward(x), training: true, rectify: rectified)
+            return norm.forward(conv.forward(x, algorithm: algorithm), training: true, rectify: rectified)
         case .eval:
             if foldedWeight == nil { fold() }
             return conv.forward(x, weight: foldedWeight, bias: foldedBias, rectify: rectified,
-                                differentiable: differentiable)
+                                differentiable: differentiable, algorithm: algorithm, winogradKernels: foldedKernels)
         }
     }
 
@@ -69,6 +72,7 @@ final class ConvBatchNorm {
     func invalidateFolding() {
         foldedWeight = nil
         foldedBias = nil
+        foldedKernels = nil
     }
 
     func fold() {
@@ -82,6 +86,7 @@ final class ConvBatchNorm {
         }
         foldedWeight = weight
         foldedBias = bias
+        foldedKernels = Tensor(shape: [0])
     }
 }
 

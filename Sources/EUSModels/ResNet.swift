@@ -28,6 +28,12 @@ public final class ResNet {
     let averagePool = GlobalAveragePool()
     let fc: Linear
     let pool = TensorPool()
+    /// How train-mode passes compute their convolutions: `.winogradGradients` (the default)
+    /// runs the forward by im2col and the gradients of the 3x3 convolutions with stride 1 by
+    /// Winograd F(4x4, 3x3); `.im2col` keeps PyTorch's float32 rounding throughout, the oracle
+    /// of the parity tests. Predictions take Winograd and Grad-CAM's differentiated eval pass
+    /// im2col, whatever this says.
+    public var trainingAlgorithm = Conv2D.Algorithm.winogradGradients
     private var lastMode = Mode.train
     var seed: UInt64
     /// The block whose activation the last Grad-CAM forward kept.
@@ -75,8 +81,9 @@ public final class ResNet {
     /// The logits (N, numClasses) for images (N, 3, H, W). The result is a fresh tensor.
     ///
     /// An eval-mode call is a prediction: nothing differentiates it, so its 3x3 convolutions
-    /// may take the Winograd path (`Conv2D.forward`). Grad-CAM's forward, which is
-    /// differentiated, is `forward(_:capturingBlock:)`.
+    /// take the Winograd path (`Conv2D.forward`). Grad-CAM's forward, which is differentiated
+    /// at im2col's rounding, is `forward(_:capturingBlock:)`; a train-mode call takes
+    /// `trainingAlgorithm`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         forward(input, mode: mode, capturing: nil, differentiable: mode == .train)
         return fc.output.copy()
@@ -88,11 +95,12 @@ public final class ResNet {
         precondition(input.shape.count == 4 && input.shape[1] == 3,
                      "ResNet: expected images (N, 3, H, W), got \(input.shape)")
         lastMode = mode
+        let algorithm = mode == .train ? trainingAlgorithm : differentiable ? .im2col : .winograd
         // conv1, bn1, relu, maxpool
-        var h = maxPool.forward(stem.forward(input, mode: mode, differentiable: differentiable))
+        var h = maxPool.forward(stem.forward(input, mode: mode, differentiable: differentiable, algorithm: algorithm))
         var capturedOutput: Tensor?
         for (index, block) in blocks.enumerated() {
-            h = block.forward(h, mode: mode, differentiable: differentiable)
+            h = block.forward(h, mode: mode, differentiable: differentiable, algorithm: algorithm)
             if index == captured { capturedOutput = h }
         }
         fc.forward(averagePool.forward(h))

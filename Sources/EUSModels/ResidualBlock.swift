@@ -46,13 +46,13 @@ final class ResidualBlock {
     /// Every unit in torchvision's registration order (conv1, bn1, ..., downsample).
     var allUnits: [ConvBatchNorm] { units + (downsample.map { [$0] } ?? []) }
 
-    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true) -> Tensor {
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .im2col) -> Tensor {
         // x: (N, C, H, W), y: (N, OC, H/s, W/s)
         var h = x
         for unit in units {   // ReLU fused into all but the last
-            h = unit.forward(h, mode: mode, differentiable: differentiable)
+            h = unit.forward(h, mode: mode, differentiable: differentiable, algorithm: algorithm)
         }
-        let shortcut = downsample?.forward(x, mode: mode, differentiable: differentiable) ?? x
+        let shortcut = downsample?.forward(x, mode: mode, differentiable: differentiable, algorithm: algorithm) ?? x
         precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
         output.resize(to: h.shape)
         let (y, a, b) = (output.data, h.data, shortcut.data)

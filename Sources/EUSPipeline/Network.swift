@@ -105,6 +105,7 @@ final class Network {
     /// Puts the weight average (if any) into the network: training is over.
     func finishTraining() {
         average?.applyToNetwork()
+        model.invalidateFolding()
     }
 
     /// model.safetensors: the torchvision state_dict.

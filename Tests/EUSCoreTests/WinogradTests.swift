@@ -59,7 +59,7 @@ final class WinogradTests: XCTestCase {
         for (h, w) in [(8, 8), (9, 7), (1, 1), (5, 13), (14, 14), (37, 36), (6, 70)] {
             let conv = randomConvolution(inputs: 5, outputs: 6, bias: true)
             let x = random.tensor([3, 5, h, w])
-            let y = conv.forward(x, differentiable: false).scalars
+            let y = conv.forward(x, differentiable: false, algorithm: .winograd).scalars
             let error = relativeError(y, directConvolution(x, conv))
             XCTAssertLessThan(error, 2e-5, "\(h)x\(w): relative error \(error)")
         }
@@ -70,7 +70,7 @@ final class WinogradTests: XCTestCase {
         Parallel.threadCount = 2
         let conv = randomConvolution(inputs: 7, outputs: 4)
         let x = random.tensor([4, 7, 10, 9])
-        let fast = conv.forward(x, rectify: true, differentiable: false).scalars
+        let fast = conv.forward(x, rectify: true, differentiable: false, algorithm: .winograd).scalars
         let precise = conv.forward(x, rectify: true).scalars
         XCTAssertEqual(fast.min(), 0)
         let error = relativeError(fast, precise.map(Double.init))
@@ -88,17 +88,18 @@ final class WinogradTests: XCTestCase {
             let x = random.tensor([3, c, h, w])
             let tiling = Winograd.Tiling(height: h, width: w)
             XCTAssertEqual(Winograd.LaneAxis.choose(tiling, inputs: c, outputs: oc), .channels, "\(h)x\(w)")
-            let y = conv.forward(x, differentiable: false).scalars
+            let y = conv.forward(x, differentiable: false, algorithm: .winograd).scalars
             let error = relativeError(y, directConvolution(x, conv))
             XCTAssertLessThan(error, 2e-5, "\(h)x\(w), C=\(c), OC=\(oc): relative error \(error)")
-            let rectified = conv.forward(x, rectify: true, differentiable: false).scalars
+            let rectified = conv.forward(x, rectify: true, differentiable: false, algorithm: .winograd).scalars
             XCTAssertEqual(rectified, y.map { max($0, 0) }, "\(h)x\(w): the fused ReLU")
         }
     }
 
     /// Both lane layouts on the same narrow plane: the same transforms in the same order, so
     /// they differ only by the GEMM's summation order, amplified by the output transform as
-    /// any Winograd rounding is (measured: 4.5e-6 relative to max |y|); the file's 2e-5.
+    /// any Winograd rounding is (measured: 4.5e-6 relative to max |y| with OpenBLAS's Haswell
+    /// kernel, 0 with its Cooperlake kernel); the file's 2e-5.
     func testLaneLayoutsAgree() {
         Parallel.threadCount = 2
         let conv = randomConvolution(inputs: 16, outputs: 8, bias: true)
@@ -110,11 +111,89 @@ final class WinogradTests: XCTestCase {
                                  images: 4, plan, lanes: lanes)
             return y.scalars
         }
-        let (tiles, channels) = (run(.tiles), run(.channels))
+        // Each layout sizes the scratch for its own plane: the tiles' rimmed plane, or the
+        // channel-minor one. (Their products may round alike: with the inner dimension C in
+        // both GEMMs, a kernel that sums each dot product in order gives the same bits.)
+        let tiling = Winograd.Tiling(height: 11, width: 6)
+        let tiles = run(.tiles)
+        XCTAssertEqual(conv.workspace.winogradScratch[0].count, tiling.scratchCount, "the tile-lane run")
+        let channels = run(.channels)
+        XCTAssertEqual(conv.workspace.winogradScratch[0].count, Winograd.channelPlaneCount(tiling, channels: 16), "the channel-lane run")
         let scale = tiles.reduce(0) { max($0, abs($1)) }
         let difference = zip(tiles, channels).reduce(0) { max($0, abs($1.0 - $1.1)) } / scale
         XCTAssertLessThan(difference, 2e-5, "relative difference \(difference)")
-        XCTAssertNotEqual(tiles, channels, "both runs took the same layout")
+    }
+
+    /// dw[o, c, p, q] = sum_{n, i, j} dy[n, o, i, j] x[n, c, i - 1 + p, j - 1 + q] and
+    /// dx[n, c, r, s] = sum_{o, p, q} dy[n, o, r + 1 - p, s + 1 - q] w[o, c, p, q], in Double.
+    private func directGradients(_ x: Tensor, _ dy: Tensor, _ conv: Conv2D) -> (dx: [Double], dw: [Double]) {
+        let w = conv.weight.value
+        let (n, c, h, wd, oc) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+        for b in 0..<n { for o in 0..<oc { for i in 0..<h { for j in 0..<wd {
+            let g = Double(dy[((b * oc + o) * h + i) * wd + j])
+            for k in 0..<c { for p in 0..<3 { for q in 0..<3 {
+                let (r, s) = (i - 1 + p, j - 1 + q)
+                guard r >= 0 && r < h && s >= 0 && s < wd else { continue }
+                let (xi, wi) = (((b * c + k) * h + r) * wd + s, ((o * c + k) * 3 + p) * 3 + q)
+                dw[wi] += g * Double(x[xi])
+                dx[xi] += g * Double(w[wi])
+            } } }
+        } } } }
+        return (dx, dw)
+    }
+
+    /// The Winograd backward (the adjoints of the three transforms and the 72 GEMMs) against
+    /// the Double gradients, for both lane layouts, on planes that do and do not divide into
+    /// tiles, with tile rows shorter and longer than a block of eight, down to one pixel;
+    /// and the weight gradient accumulates into what is there.
+    func testWinogradBackwardMatchesDirectGradients() {
+        Parallel.threadCount = 2
+        let cases: [(h: Int, w: Int, c: Int, oc: Int, lanes: Winograd.LaneAxis)] = [
+            (8, 8, 5, 6, .tiles), (9, 7, 3, 4, .tiles), (1, 1, 2, 3, .tiles), (37, 36, 4, 3, .tiles), (6, 70, 3, 5, .tiles),
+            (1, 1, 8, 8, .channels), (5, 5, 16, 8, .channels), (9, 13, 8, 16, .channels), (28, 28, 8, 8, .channels),
+        ]
+        for (h, w, c, oc, lanes) in cases {
+            let conv = randomConvolution(inputs: c, outputs: oc)
+            let x = random.tensor([3, c, h, w]), dy = random.tensor([3, oc, h, w])
+            let (dxExpected, dwExpected) = directGradients(x, dy, conv)
+            let plan = Conv2D.Plan(conv: conv, images: 3, height: h, width: w)
+            let dx = Tensor(shape: x.shape)
+            let dw = Tensor(shape: conv.weight.value.shape)
+            dw.fill(1)
+            conv.winogradBackward(dx.data, dw.data, dy.data, x.data, conv.weight.value.data, images: 3, plan, lanes: lanes)
+            let label = "\(h)x\(w), C=\(c), OC=\(oc), \(lanes) lanes"
+            let dxError = relativeError(dx.scalars, dxExpected)
+            let dwError = relativeError(dw.scalars.map { $0 - 1 }, dwExpected)
+            XCTAssertLessThan(dxError, 2e-5, "\(label): dx relative error \(dxError)")
+            XCTAssertLessThan(dwError, 2e-5, "\(label): dw relative error \(dwError)")
+        }
+    }
+
+    /// Through the layer, each algorithm's backward: `.winogradGradients` keeps im2col's
+    /// forward to the bit and takes Winograd's gradients, as `.winograd` does after its own
+    /// forward; all differ from im2col's gradients by rounding alone.
+    func testBackwardTakesTheAlgorithmsGradients() {
+        Parallel.threadCount = 2
+        let conv = randomConvolution(inputs: 8, outputs: 16)
+        let x = random.tensor([4, 8, 12, 12]), dy = random.tensor([4, 16, 12, 12])
+        func pass(_ algorithm: Conv2D.Algorithm) -> (y: [Float], dx: [Float], dw: [Float]) {
+            conv.weight.zeroGrad()
+            let dx = Tensor(shape: [0])
+            let y = conv.forward(x, algorithm: algorithm).scalars
+            conv.backward(dy, inputGradient: dx)
+            return (y, dx.scalars, conv.weight.grad.scalars)
+        }
+        let im2col = pass(.im2col), gradients = pass(.winogradGradients), winograd = pass(.winograd)
+        XCTAssertEqual(gradients.y, im2col.y, "winogradGradients runs im2col's forward")
+        XCTAssertNotEqual(winograd.y, im2col.y, "winograd runs its own forward")
+        XCTAssertEqual(gradients.dx, winograd.dx, "both take Winograd's dx")
+        XCTAssertEqual(gradients.dw, winograd.dw, "both take Winograd's dw")
+        XCTAssertNotEqual(gradients.dx, im2col.dx, "the gradients took another path than im2col's")
+        let dxError = relativeError(gradients.dx, im2col.dx.map(Double.init))
+        let dwError = relativeError(gradients.dw, im2col.dw.map(Double.init))
+        XCTAssertLessThan(dxError, 2e-5, "dx relative difference \(dxError)")
+        XCTAssertLessThan(dwError, 2e-5, "dw relative difference \(dwError)")
     }
 
     /// A single image splits its GEMM by rows and stays on im2col; only a batch takes Winograd.
@@ -122,6 +201,6 @@ final class WinogradTests: XCTestCase {
         Parallel.threadCount = 2
         let conv = randomConvolution(inputs: 3, outputs: 3)
         let x = random.tensor([1, 3, 8, 8])
-        XCTAssertEqual(conv.forward(x, differentiable: false).scalars, conv.forward(x).scalars)
+        XCTAssertEqual(conv.forward(x, differentiable: false, algorithm: .winograd).scalars, conv.forward(x).scalars)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import EUSModels
 import EUSCore
+import EUSSupport
 
 final class ResNetStructureTests: XCTestCase {
     /// The engine's threads as the command-line tool sets them.
@@ -45,6 +46,28 @@ final class ResNetStructureTests: XCTestCase {
         XCTAssertEqual(model.blockIndex(named: "layer3.5"), 12)
         XCTAssertNil(model.blockIndex(named: "layer3.6"))
         XCTAssertNil(model.blockIndex(named: "layer5"))
+    }
+
+    /// The prediction forward keeps each 3x3 layer's Winograd kernels from batch to batch, and
+    /// forgets them with the folding whenever the weights change: by `load`, or by training.
+    func testPredictionForwardKeepsItsKernelsOnlyWhileTheWeightsStand() throws {
+        var random = SeededRandom(seed: 9)
+        let x = Tensor(shape: [4, 3, 32, 32], scalars: (0..<(4 * 3 * 32 * 32)).map { _ in random.normal(std: 1) })
+        let model = ResNet(architecture: .resnet34, baseWidth: 8, seed: 1)
+        let first = model.forward(x, mode: .eval).scalars
+        XCTAssertEqual(model.forward(x, mode: .eval).scalars, first, "a second batch with the kept kernels")
+
+        let other = ResNet(architecture: .resnet34, baseWidth: 8, seed: 2)
+        let expected = other.forward(x, mode: .eval).scalars
+        XCTAssertNotEqual(expected, first)
+        try model.load(other.stateDict(), source: "seed 2")
+        XCTAssertEqual(model.forward(x, mode: .eval).scalars, expected, "kernels of the loaded weights")
+
+        _ = model.forward(x, mode: .train)
+        let fresh = ResNet(architecture: .resnet34, baseWidth: 8, seed: 2)
+        try fresh.load(model.stateDict(), source: "after a train forward")
+        XCTAssertEqual(model.forward(x, mode: .eval).scalars, fresh.forward(x, mode: .eval).scalars,
+                       "kernels of the running statistics that training moved")
     }
 
     /// Initialisation statistics: Kaiming normal (fan_out) convolutions, unit BN, uniform fc.
