@@ -11,7 +11,7 @@ training loop (the demo's recipe: in-memory images decoded once with PIL, the EU
 augmentation by grid_sample, antialiased resize, AdamW with weight decay on the weights, label
 smoothing, the EMA) on the training partition of DIR-split.csv (made by
 `eus-report split DIR --seed 1` when absent), after one warm-up epoch, and eval-mode forwards of
-every case in batches of 8 (as `eus-report predict` batches them), preprocessing included.
+every case in batches of 16 (as `eus-report predict` batches them), preprocessing included.
 --demo-config is 160 px and width 32 on the phantom that `eus-report synth --seed 1` makes
 (pass its folder as --data). Prints train_img_s, infer_img_s and load_img_s as
 `eus-report bench --data` does.
@@ -75,8 +75,8 @@ if a.data:
     def predict():
         ema.module.eval()
         with torch.no_grad():
-            for b in range(0, len(cases), 8):
-                x = torch.stack([base.tensor(c["image"], size) for c in cases[b:b + 8]])
+            for b in range(0, len(cases), 16):
+                x = torch.stack([base.tensor(c["image"], size) for c in cases[b:b + 16]])
                 F.softmax(ema.module(x), 1)
 
     epoch()

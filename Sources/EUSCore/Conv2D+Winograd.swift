@@ -165,8 +165,8 @@ extension Conv2D {
     /// took (see `Algorithm`). Each thread takes a contiguous share of the images and runs, per
     /// group: the input transform (V), the output gradient's transform (dM), 36 pairs of GEMMs
     /// (dV overwrites V once dU has read it) and the adjoint of the input transform into dx.
-    /// Each thread sums dU over its images in its own (36, OC, C) buffer; the sums are added
-    /// and transformed back once.
+    /// Each thread sums dU over its images in its own (36, OC, C) buffer; the buffers are
+    /// transformed back and added into dw once.
     ///
     /// - Parameters:
     ///   - dx: receives dLoss/dx (overwritten), or nil.
@@ -251,16 +251,9 @@ extension Conv2D {
             }
         }
         guard let dw else { return }
-        timed("conv backward: winograd dw \(plan.height)", 0) {
-            let sums = workspace.winogradKernelGradients, count = 36 * outputs * inputs
-            let total = sums[0].data
-            Parallel.forRanges(count) { range in
-                for chunk in 1..<chunks {
-                    let partial = sums[chunk].data
-                    for i in range { total[i] += partial[i] }
-                }
-            }
-            Winograd.transformKernelGradients(dw, total, outputs: outputs, inputs: inputs)
+        timed("conv backward: winograd dw", 0) {
+            let sums = (0..<chunks).map { UnsafePointer(workspace.winogradKernelGradients[$0].data) }
+            Winograd.transformKernelGradients(dw, sums, outputs: outputs, inputs: inputs)
         }
     }
 }

@@ -52,7 +52,7 @@ public enum Winograd {
         var scratchCount: Int { paddedWidth * paddedHeight }
     }
 
-    // MARK: The three transforms, on eight lanes
+    // MARK: The input and output transforms, on eight lanes (the kernels' is `kernelMatrix`)
 
     /// B^T d for one column d of a 6x6 window (Lavin & Gray's F(4x4, 3x3) input matrix):
     ///
@@ -65,18 +65,6 @@ public enum Winograd {
         let a = d4 - 4 * d2, b = d3 - 4 * d1       // rows 1 and 2
         let c = d4 - d2, e = 2 * (d3 - d1)         // rows 3 and 4
         return (4 * d0 - 5 * d2 + d4, a + b, a - b, c + e, c - e, 4 * d1 - 5 * d3 + d5)
-    }
-
-    /// G g for one column g of a 3x3 kernel (the kernel matrix):
-    ///
-    ///     [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
-    @inline(__always)
-    static func kernelRows(_ g0: Vector, _ g1: Vector, _ g2: Vector)
-        -> (Vector, Vector, Vector, Vector, Vector, Vector)
-    {
-        let outer = g0 + g2, outerSmall = g0 * (1.0 / 24) + g2 * (1.0 / 6)
-        return (g0 * 0.25, -(outer + g1) * (1.0 / 6), (g1 - outer) * (1.0 / 6),
-                outerSmall + g1 * (1.0 / 12), outerSmall - g1 * (1.0 / 12), g2)
     }
 
     /// A^T m for one column m of a 6x6 product (the output matrix):
@@ -107,19 +95,6 @@ public enum Winograd {
                 difference12 + 2 * difference34 - 5 * v5, v0 + sum12 + sum34, v5)
     }
 
-    /// G^T u for one column u of a 6x6 transformed-kernel gradient: the transpose of
-    /// `kernelRows`, which takes dU = dL/d(G g G^T) back to the kernel, dg = G^T dU G.
-    ///
-    ///     [1/4 -1/6 -1/6 1/24 1/24 0; 0 -1/6 1/6 1/12 -1/12 0; 0 -1/6 -1/6 1/6 1/6 1]
-    @inline(__always)
-    static func kernelGradientRows(_ u0: Vector, _ u1: Vector, _ u2: Vector, _ u3: Vector, _ u4: Vector, _ u5: Vector)
-        -> (Vector, Vector, Vector)
-    {
-        let sum12 = u1 + u2, sum34 = u3 + u4
-        return (u0 * 0.25 - sum12 * (1.0 / 6) + sum34 * (1.0 / 24), (u2 - u1) * (1.0 / 6) + (u3 - u4) * (1.0 / 12),
-                (sum34 - sum12) * (1.0 / 6) + u5)
-    }
-
     /// A y for one column y of a 4x4 output gradient: the transpose of `outputRows`, which takes
     /// dY back to the transformed domain, dM = A dY A^T.
     ///
@@ -134,64 +109,47 @@ public enum Winograd {
 
     // MARK: Kernels
 
-    /// u (36, OC, C) <- G g G^T for every 3x3 kernel g of w (OC, C, 3, 3).
+    /// kron(G, G), (36, 9): entry (6k + l, 3p + q) is G[k][p] G[l][q], so that the transform
+    /// of a kernel is one matrix product, vec(G g G^T) = kron(G, G) vec(g), and so is its
+    /// adjoint, vec(G^T du G) = kron(G, G)^T vec(du). Entries computed in Double, rounded once.
+    static let kernelMatrix: [Float] = {
+        // G (6, 3), in 24ths: [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+        let twentyFourths: [Double] = [6, 0, 0, -4, -4, -4, -4, 4, -4, 1, 2, 4, 1, -2, 4, 0, 0, 24]
+        let g = twentyFourths.map { $0 / 24 }
+        var matrix = [Float](repeating: 0, count: 36 * 9)
+        for row in 0..<36 {
+            for column in 0..<9 {
+                let (k, l, p, q) = (row / 6, row % 6, column / 3, column % 3)
+                matrix[9 * row + column] = Float(g[3 * k + p] * g[3 * l + q])
+            }
+        }
+        return matrix
+    }()
+
+    /// u (36, OC, C) <- G g G^T for every 3x3 kernel g of w (OC, C, 3, 3): with the pairs
+    /// (o, c) as columns, U (36, P) = kron(G, G) (36, 9) · W^T (9, P), split by columns.
     public static func transformKernels(_ u: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>,
                                         outputs: Int, inputs: Int) {
-        let pairs = outputs * inputs, lanes = Vector.scalarCount
-        Parallel.forRanges((pairs + lanes - 1) / lanes, costPerItem: 300 * lanes) { blocks in
-            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 9 + 18) { buffer in
-                let taps = buffer.baseAddress!, half = taps + 9   // g (3x3), then G g (6x3)
-                for block in blocks {
-                    let start = block * lanes, count = min(lanes, pairs - start)
-                    let kernels = w + start * 9
-                    for t in 0..<9 {
-                        var tap = Vector.zero
-                        for lane in 0..<count { tap[lane] = kernels[lane * 9 + t] }
-                        taps[t] = tap
-                    }
-                    for q in 0..<3 {
-                        let rows = kernelRows(taps[q], taps[3 + q], taps[6 + q])
-                        (half[q], half[3 + q], half[6 + q], half[9 + q], half[12 + q], half[15 + q]) = rows
-                    }
-                    for k in 0..<6 {
-                        let r = half + 3 * k
-                        let (u0, u1, u2, u3, u4, u5) = kernelRows(r[0], r[1], r[2])
-                        let target = u + 6 * k * pairs + start
-                        store(u0, target, count: count)
-                        store(u1, target + pairs, count: count)
-                        store(u2, target + 2 * pairs, count: count)
-                        store(u3, target + 3 * pairs, count: count)
-                        store(u4, target + 4 * pairs, count: count)
-                        store(u5, target + 5 * pairs, count: count)
-                    }
-                }
+        let pairs = outputs * inputs
+        kernelMatrix.withUnsafeBufferPointer { matrix in
+            Parallel.forRanges(pairs, costPerItem: 36 * 9) { range in
+                GEMM.multiply(u + range.lowerBound, matrix.baseAddress!, w + 9 * range.lowerBound, transposeB: true,
+                              m: 36, n: range.count, k: 9, ldb: 9, ldc: pairs)
             }
         }
     }
 
-    /// dw (OC, C, 3, 3) += G^T du G for every 6x6 du of du (36, OC, C): the adjoint of
-    /// `transformKernels`, taking the summed gradient of the transformed kernels to the kernels.
-    static func transformKernelGradients(_ dw: UnsafeMutablePointer<Float>, _ du: UnsafePointer<Float>,
+    /// dw (OC, C, 3, 3) += G^T du G, with du the sum of the (36, OC, C) buffers `gradients`:
+    /// the adjoint of `transformKernels`, dW (P, 9) += dU^T (P, 36) · kron(G, G) (36, 9), one
+    /// product per buffer (so the buffers are summed by the products), split by pairs.
+    static func transformKernelGradients(_ dw: UnsafeMutablePointer<Float>, _ gradients: [UnsafePointer<Float>],
                                          outputs: Int, inputs: Int) {
-        let pairs = outputs * inputs, lanes = Vector.scalarCount
-        Parallel.forRanges((pairs + lanes - 1) / lanes, costPerItem: 300 * lanes) { blocks in
-            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 36 + 18 + 9) { buffer in
-                let positions = buffer.baseAddress!, half = positions + 36, taps = half + 18   // dU, dU G (6x3), G^T dU G
-                for block in blocks {
-                    let start = block * lanes, count = min(lanes, pairs - start)
-                    for position in 0..<36 { positions[position] = load(du + position * pairs + start, count: count) }
-                    for k in 0..<6 {
-                        let r = positions + 6 * k
-                        (half[3 * k], half[3 * k + 1], half[3 * k + 2]) = kernelGradientRows(r[0], r[1], r[2], r[3], r[4], r[5])
-                    }
-                    for q in 0..<3 {
-                        let (g0, g1, g2) = kernelGradientRows(half[q], half[3 + q], half[6 + q], half[9 + q], half[12 + q], half[15 + q])
-                        (taps[q], taps[3 + q], taps[6 + q]) = (g0, g1, g2)
-                    }
-                    let kernels = dw + start * 9
-                    for lane in 0..<count {
-                        for t in 0..<9 { kernels[lane * 9 + t] += taps[t][lane] }
-                    }
+        let pairs = outputs * inputs
+        kernelMatrix.withUnsafeBufferPointer { matrix in
+            Parallel.forRanges(pairs, costPerItem: 36 * 9 * gradients.count) { range in
+                for du in gradients {
+                    GEMM.multiply(dw + 9 * range.lowerBound, du + range.lowerBound, transposeA: true, matrix.baseAddress!,
+                                  m: range.count, n: 9, k: 36, beta: 1, lda: pairs, ldc: 9)
                 }
             }
         }
@@ -413,24 +371,5 @@ public enum Winograd {
     @inline(__always)
     private static func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
-    }
-
-    /// source[0..<count] in the first `count` lanes, zeros in the rest.
-    @inline(__always)
-    private static func load(_ source: UnsafePointer<Float>, count: Int) -> Vector {
-        if count == Vector.scalarCount { return Lanes.load(source, 0) }
-        var value = Vector.zero
-        for lane in 0..<count { value[lane] = source[lane] }
-        return value
-    }
-
-    /// The first `count` lanes of `value` to target[0..<count].
-    @inline(__always)
-    private static func store(_ value: Vector, _ target: UnsafeMutablePointer<Float>, count: Int) {
-        if count == Vector.scalarCount {
-            Lanes.store(value, target, 0)
-        } else {
-            for lane in 0..<count { target[lane] = value[lane] }
-        }
     }
 }

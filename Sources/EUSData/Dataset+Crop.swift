@@ -3,17 +3,27 @@ import EUSSupport
 import Foundation
 
 extension Dataset {
-    /// The case's image cut to its scan field as `CropSetting.current` says (`--crop`).
+    /// The case's image cut to its scan field as `CropSetting.current` says (`--crop`),
+    /// decoded once per process while `DecodedImageCache` has room.
     public func decodeCropped(_ item: Case) throws -> DecodedImage {
-        let image = try ImageDecoder.decode(item.path)
-        return try Self.field(of: image, path: item.path)?.apply(to: image) ?? image
+        try DecodedImageCache.shared.image(Self.cacheKey(item.path)) {
+            try Self.cropped(ImageDecoder.decode(item.path), path: item.path)
+        }
     }
+
+    /// `image`, the file at `path` decoded, cut to its scan field.
+    static func cropped(_ image: DecodedImage, path: URL) throws -> DecodedImage {
+        try field(of: image, path: path)?.apply(to: image) ?? image
+    }
+
+    /// The key of a file's scan field and cropped image: the crop setting and the path.
+    static func cacheKey(_ path: URL) -> String { "\(CropSetting.current)|\(path.path)" }
 
     /// `CropSetting.current.field(for:)`, found once per file and setting in a process: an
     /// epoch reads every image again, and the field of a file does not change. `image`
     /// decodes the file, and is called only when the field is not known yet.
     static func field(at path: URL, image: () throws -> DecodedImage) throws -> ScanField? {
-        let key = "\(CropSetting.current)|\(path.path)"
+        let key = cacheKey(path)
         fieldLock.lock()
         let cached = fieldCache[key]
         fieldLock.unlock()

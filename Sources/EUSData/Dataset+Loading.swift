@@ -74,8 +74,9 @@ extension Dataset {
     }
 
     /// Decodes every image (and mask) once, so that a corrupt file stops a run before it
-    /// starts rather than in the middle of an epoch. Throws the first error in case order;
-    /// a mask whose size differs from its image is an error too.
+    /// starts rather than in the middle of an epoch, and keeps the images for the epochs
+    /// (`DecodedImageCache`). Throws the first error in case order; a mask whose size differs
+    /// from its image is an error too.
     public func checkImages(_ subset: [Case]? = nil, threads: Int = 2) throws {
         let cases = subset ?? cases
         let errors = ErrorSlots(count: cases.count)
@@ -84,7 +85,7 @@ extension Dataset {
             for i in stride(from: worker, to: cases.count, by: workers) {
                 do {
                     let image = try ImageDecoder.decode(cases[i].path)
-                    _ = try CropSetting.current.field(for: image, source: cases[i].path.path)
+                    DecodedImageCache.shared.keep(try Self.cropped(image, path: cases[i].path), as: Self.cacheKey(cases[i].path))
                     if let url = cases[i].maskPath, case let mask = try ImageDecoder.decode(url),
                        mask.width != image.width || mask.height != image.height {
                         throw UserError("\(cases[i].maskPath!.path): mask is \(mask.width)x\(mask.height) but image '\(cases[i].relativePath)' is \(image.width)x\(image.height)")

@@ -18,6 +18,10 @@ public enum Preprocessing {
     /// Steps 1–3: (3, S, S) in [0,1].
     public static func resized01(_ image: DecodedImage, imageSize: Int) -> [Float] {
         precondition(imageSize > 0, "Preprocessing: image size must be positive, got \(imageSize)")
+        if image.bitDepth == 8 && image.colorChannels == 1 {
+            let plane = Resize.gray(image.grayImage(), width: imageSize, height: imageSize).pixels.map { Float($0) / 255 }
+            return plane + plane + plane
+        }
         if image.bitDepth == 8 {
             return Resize.rgb(image.rgbImage(), width: imageSize, height: imageSize).planes01()
         }

@@ -94,15 +94,32 @@ public enum Resize {
     /// Resizes an 8-bit RGB image exactly as Pillow does: weights in 22-bit fixed point,
     /// rounding and clipping to 8 bits after the horizontal and after the vertical pass.
     public static func rgb(_ image: RGBImage, width outWidth: Int, height outHeight: Int) -> RGBImage {
-        if image.width == outWidth && image.height == outHeight { return image }
-        var current = image
-        if image.width != outWidth {
-            let w = fixedPoint(ResampleWeights(inputSize: image.width, outputSize: outWidth))
-            current = pass(current, weights: w, horizontal: true, outWidth: outWidth, outHeight: image.height)
+        RGBImage(width: outWidth, height: outHeight,
+                 pixels: bytes(image.pixels, channels: 3, width: image.width, height: image.height,
+                               outWidth: outWidth, outHeight: outHeight))
+    }
+
+    /// `rgb` for one channel: what Pillow gives for each of the three equal channels of a gray
+    /// image converted to RGB, at a third of the work.
+    public static func gray(_ image: GrayImage, width outWidth: Int, height outHeight: Int) -> GrayImage {
+        GrayImage(width: outWidth, height: outHeight,
+                  pixels: bytes(image.pixels, channels: 1, width: image.width, height: image.height,
+                                outWidth: outWidth, outHeight: outHeight))
+    }
+
+    /// Pillow's 8-bit resize of interleaved pixels with `channels` channels, (H, W, channels).
+    static func bytes(_ pixels: [UInt8], channels: Int, width: Int, height: Int, outWidth: Int, outHeight: Int) -> [UInt8] {
+        var (current, currentWidth) = (pixels, width)
+        if width != outWidth {
+            let w = fixedPoint(ResampleWeights(inputSize: width, outputSize: outWidth))
+            current = pass(current, channels: channels, width: width, weights: w, horizontal: true,
+                           outWidth: outWidth, outHeight: height)
+            currentWidth = outWidth
         }
-        if image.height != outHeight {
-            let w = fixedPoint(ResampleWeights(inputSize: image.height, outputSize: outHeight))
-            current = pass(current, weights: w, horizontal: false, outWidth: outWidth, outHeight: outHeight)
+        if height != outHeight {
+            let w = fixedPoint(ResampleWeights(inputSize: height, outputSize: outHeight))
+            current = pass(current, channels: channels, width: currentWidth, weights: w, horizontal: false,
+                           outWidth: outWidth, outHeight: outHeight)
         }
         return current
     }
@@ -117,26 +134,35 @@ public enum Resize {
         return FixedWeights(first: w.first, count: w.count, weights: weights, stride: w.stride)
     }
 
-    private static func pass(_ image: RGBImage, weights w: FixedWeights, horizontal: Bool,
-                             outWidth: Int, outHeight: Int) -> RGBImage {
-        var out = [UInt8](repeating: 0, count: outWidth * outHeight * 3)
+    /// One pass (along rows or columns) over (H, W, channels) pixels of row length `width`.
+    private static func pass(_ pixels: [UInt8], channels: Int, width: Int, weights w: FixedWeights, horizontal: Bool,
+                             outWidth: Int, outHeight: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight * channels)
         let half = Int64(1) << (precisionBits - 1)
-        image.pixels.withUnsafeBufferPointer { x in
-            for oy in 0..<outHeight {
-                for ox in 0..<outWidth {
-                    let o = horizontal ? ox : oy
-                    for c in 0..<3 {
-                        var sum = half
-                        for k in 0..<w.count[o] {
-                            let j = w.first[o] + k
-                            let index = horizontal ? (oy * image.width + j) * 3 + c : (j * image.width + ox) * 3 + c
-                            sum += Int64(x[index]) * w.weights[o * w.stride + k]
+        pixels.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { out in
+                w.weights.withUnsafeBufferPointer { weights in
+                    for oy in 0..<outHeight {
+                        for ox in 0..<outWidth {
+                            let o = horizontal ? ox : oy
+                            let (first, taps) = (w.first[o], w.count[o])
+                            // Consecutive taps are `step` samples apart.
+                            let step = horizontal ? channels : width * channels
+                            let origin = horizontal ? (oy * width + first) * channels : (first * width + ox) * channels
+                            for c in 0..<channels {
+                                var sum = half
+                                var index = origin + c
+                                for k in 0..<taps {
+                                    sum += Int64(x[index]) * weights[o * w.stride + k]
+                                    index += step
+                                }
+                                out[(oy * outWidth + ox) * channels + c] = UInt8(clamping: sum >> Int64(precisionBits))
+                            }
                         }
-                        out[(oy * outWidth + ox) * 3 + c] = UInt8(clamping: sum >> Int64(precisionBits))
                     }
                 }
             }
         }
-        return RGBImage(width: outWidth, height: outHeight, pixels: out)
+        return out
     }
 }

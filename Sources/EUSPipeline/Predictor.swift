@@ -103,7 +103,7 @@ public enum Predictor {
     /// With `testTimeAugmentation`, P(positive) and the call are the mean over the case's
     /// views (the logits and the map stay those of the plain image).
     static func predict(_ cases: [Case], dataset: Dataset, network: Network, imageSize: Int,
-                        cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 8,
+                        cam: CAMSettings?, camDirectory: URL?, title: String, batchSize: Int = 16,
                         testTimeAugmentation: Bool = false) throws -> [CasePrediction] {
         let progress = EUSSupport.Progress(title: title, total: cases.count)
         var results: [CasePrediction] = []
