@@ -24,6 +24,8 @@ let package = Package(
         // MARK: - C shims (one Swift file imports each)
 
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        /// oneDNN's sgemm, the default GEMM engine (Debian's libdnnl-dev).
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(
             name: "CImageIO",
@@ -48,7 +50,7 @@ let package = Package(
 
         // MARK: - Network core: tensors, GEMM, layers (forward and backward side by side)
 
-        .target(name: "EUSCore", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "EUSCore", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: optimised),
 
         // MARK: - ResNet builders, checkpoints (safetensors), optimisers
 

@@ -22,8 +22,10 @@ public enum Benchmark {
         /// The process's peak resident set size (MiB).
         public var peakRSSMiB: Double
         /// Per-layer-kind times of the timed training steps and eval forwards, when profiled.
-        /// The 2048³ sgemm peak on 1 thread and on the benchmark's threads, and OpenBLAS's kernel.
-        public var sgemmPeak: (oneThread: Double, threads: Double)?
+        /// The 2048³ sgemm peak of OpenBLAS on 1 thread and on the benchmark's threads, and of
+        /// oneDNN on the benchmark's threads; OpenBLAS's kernel; the engine that ran the products.
+        public var sgemmPeak: (oneThread: Double, threads: Double, oneDNN: Double)?
+        public var engine = GEMM.engine
         public var openblasCore = GEMM.coreName
         public var trainProfile: [Profiler.Row] = []
         public var inferProfile: [Profiler.Row] = []
@@ -31,11 +33,12 @@ public enum Benchmark {
         public var jsonLine: String {
             func number(_ value: Double) -> String { String(format: "%.3f", value) }
             return "{\"arch\": \"\(architecture.rawValue)\", \"image_size\": \(imageSize), \"width\": \(width), \"batch_size\": \(batchSize), "
-                + "\"threads\": \(threads), \"train_img_s\": \(number(trainImagesPerSecond)), "
+                + "\"threads\": \(threads), \"gemm\": \"\(engine.rawValue)\", \"train_img_s\": \(number(trainImagesPerSecond)), "
                 + "\"infer_img_s\": \(number(inferImagesPerSecond)), \"gflops_train\": \(number(trainGFLOPS)), "
                 + "\"gflops_infer\": \(number(inferGFLOPS)), \"peak_rss_mib\": \(number(peakRSSMiB))"
                 + ", \"openblas_core\": \"\(openblasCore)\"" + (sgemmPeak.map { peak in
                     ", \"sgemm_gflops_1t\": \(number(peak.oneThread)), \"sgemm_gflops\": \(number(peak.threads)), "
+                        + "\"onednn_sgemm_gflops\": \(number(peak.oneDNN)), "
                         + "\"train_peak_fraction\": \(number(trainGFLOPS / peak.threads)), \"infer_peak_fraction\": \(number(inferGFLOPS / peak.threads))"
                 } ?? "") + "}"
         }

@@ -4,12 +4,14 @@ import EUSReport
 import Foundation
 
 extension SoftwareVersions {
-    /// The Swift version is the compiler's that built this binary (`#if compiler`). OpenBLAS and
-    /// Cairo are asked at run time for their own version strings (`GEMM.configuration`,
-    /// `Canvas.cairoVersion`), so the record names the libraries that actually ran.
+    /// The Swift version is the compiler's that built this binary (`#if compiler`). OpenBLAS,
+    /// oneDNN and Cairo are asked at run time for their own version strings
+    /// (`GEMM.configuration`, `GEMM.oneDNNVersion`, `Canvas.cairoVersion`), so the record names
+    /// the libraries that actually ran, and which of the two ran the matrix products.
     public static var current: SoftwareVersions {
         SoftwareVersions(swift: compilerVersion,
                          openblas: GEMM.configuration.trimmingCharacters(in: .whitespacesAndNewlines),
+                         gemm: GEMM.engineDescription,
                          cairo: Canvas.cairoVersion,
                          eusReport: EUSReportVersion.string)
     }

@@ -240,16 +240,20 @@ public struct SplitSettings: Codable, Equatable, Sendable {
 public struct SoftwareVersions: Codable, Equatable, Sendable {
     public var swift: String
     public var openblas: String
+    /// The library that ran the matrix products, e.g. "oneDNN 2.6.3 (dnnl_sgemm)"; absent
+    /// from files written before there was a choice (OpenBLAS then ran them).
+    public var gemm: String?
     public var cairo: String
     public var eusReport: String
 
     enum CodingKeys: String, CodingKey {
-        case swift, openblas, cairo, eusReport = "eus_report"
+        case swift, openblas, gemm, cairo, eusReport = "eus_report"
     }
 
-    public init(swift: String, openblas: String, cairo: String, eusReport: String) {
+    public init(swift: String, openblas: String, gemm: String? = nil, cairo: String, eusReport: String) {
         self.swift = swift
         self.openblas = openblas
+        self.gemm = gemm
         self.cairo = cairo
         self.eusReport = eusReport
     }

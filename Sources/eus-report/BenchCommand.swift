@@ -10,24 +10,26 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
         abstract: "Measure training and inference speed of a ResNet, on random images or end to end on a data set.",
         discussion: """
             Builds a 2-class network, then times --steps training steps (forward, backward and \
-            an SGD step in train mode; convolutions by im2col + sgemm) and --steps eval-mode \
-            forwards as predict runs them (BatchNorm folded; 3x3 convolutions by Winograd \
-            F(4x4, 3x3)), each after one warm-up step, on seeded random images. Prints one \
-            JSON line:
+            an SGD step in train mode, as train runs them: the forward by im2col + sgemm, the \
+            gradients of the 3x3 convolutions by Winograd F(4x4, 3x3) where they pay) and \
+            --steps eval-mode forwards as predict runs them (BatchNorm folded; 3x3 \
+            convolutions by Winograd), each after one warm-up step, on seeded random images. \
+            Prints one JSON line:
 
-              arch, image_size, width, batch_size, threads, train_img_s, infer_img_s,
+              arch, image_size, width, batch_size, threads, gemm, train_img_s, infer_img_s,
               gflops_train, gflops_infer, peak_rss_mib, openblas_core, sgemm_gflops_1t,
-              sgemm_gflops, train_peak_fraction, infer_peak_fraction
+              sgemm_gflops, onednn_sgemm_gflops, train_peak_fraction, infer_peak_fraction
 
             gflops_* are achieved GFLOP/s: forward FLOPs per image (2 per multiply-add of the \
             convolutions and fc, as a direct convolution does them) times images per second, \
             and 3x that for training; Winograd does fewer, so gflops_infer can exceed the \
             machine's peak. \
-            peak_rss_mib is the process's peak resident memory. sgemm_gflops_1t and \
-            sgemm_gflops are a 2048³ cblas_sgemm's GFLOP/s on 1 and on --threads OpenBLAS \
-            threads, and the peak fractions divide gflops_* by the latter; openblas_core is \
-            the kernel OpenBLAS runs (OPENBLAS_CORETYPE pins it, and a note says so when the \
-            pin is below the CPU).
+            peak_rss_mib is the process's peak resident memory. gemm is the library that ran \
+            the products (--gemm). sgemm_gflops_1t and sgemm_gflops are a 2048³ cblas_sgemm's \
+            GFLOP/s on 1 and on --threads OpenBLAS threads, and the peak fractions divide \
+            gflops_* by the latter; onednn_sgemm_gflops is the same product by dnnl_sgemm on \
+            --threads threads; openblas_core is the kernel OpenBLAS runs (OPENBLAS_CORETYPE \
+            pins it, and a note says so when the pin is below the CPU; oneDNN picks its own).
 
             End to end (--data DIR, or --demo-config): whole epochs of train's loop on the \
             training partition of the 8:2 stratified split, with decoding, augmentation and \
@@ -72,6 +74,9 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
     @Flag(help: "Print per-layer-kind time profiles of a training step and an eval forward on stderr.")
     var profile = false
 
+    @Option(help: "The library that runs the matrix products: onednn or openblas (default: EUS_REPORT_GEMM, else onednn).")
+    var gemm: GEMM.Engine?
+
     @Option(help: ArgumentHelp("Side of the square sgemm that measures the machine's peak (0: skip it).", visibility: .hidden))
     var peakSize = 2048
 
@@ -91,7 +96,8 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
         var result = Benchmark.run(architecture: arch, imageSize: resolvedImageSize,
                                    batchSize: batchSize, steps: steps, width: resolvedWidth, profile: profile)
         if peakSize > 0 {
-            result.sgemmPeak = (GEMM.sgemmPeak(size: peakSize, threads: 1), GEMM.sgemmPeak(size: peakSize, threads: threads))
+            result.sgemmPeak = (GEMM.sgemmPeak(size: peakSize, threads: 1), GEMM.sgemmPeak(size: peakSize, threads: threads),
+                                GEMM.sgemmPeak(size: peakSize, threads: threads, engine: .oneDNN))
         }
         if profile {
             let tables = [Benchmark.profileTable(result.trainProfile, steps: steps, title: "Training step"),
@@ -114,15 +120,18 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
             FileHandle.standardError.write(Data((Benchmark.profileTable(result.profile, steps: result.steps, title: "Training step, end to end") + "\n").utf8))
         }
         let peak = peakSize > 0 ? GEMM.sgemmPeak(size: peakSize, threads: threads) : nil
+        let oneDNNPeak = peakSize > 0 ? GEMM.sgemmPeak(size: peakSize, threads: threads, engine: .oneDNN) : nil
         func number(_ value: Double) -> String { String(format: "%.3f", value) }
         let trainGFLOPS = 3 * result.flopsPerImage * result.trainImagesPerSecond / 1e9
         print("{\"arch\": \"\(arch.rawValue)\", \"mode\": \"end_to_end\", \"image_size\": \(settings.imageSize), "
               + "\"width\": \(settings.width), \"batch_size\": \(batchSize), \"threads\": \(Parallel.threadCount), "
+              + "\"gemm\": \"\(GEMM.engine.rawValue)\", "
               + "\"train_cases\": \(result.trainCases), \"epochs\": \(epochs), \"train_img_s\": \(number(result.trainImagesPerSecond)), "
               + "\"infer_img_s\": \(number(result.inferImagesPerSecond)), \"load_img_s\": \(number(result.loadImagesPerSecond)), "
               + "\"gflops_train\": \(number(trainGFLOPS)), \"peak_rss_mib\": \(number(Benchmark.peakResidentMiB())), "
               + "\"openblas_core\": \"\(GEMM.coreName)\""
-              + (peak.map { ", \"sgemm_gflops\": \(number($0)), \"train_peak_fraction\": \(number(trainGFLOPS / $0))" } ?? "") + "}")
+              + (peak.map { ", \"sgemm_gflops\": \(number($0)), \"train_peak_fraction\": \(number(trainGFLOPS / $0))" } ?? "")
+              + (oneDNNPeak.map { ", \"onednn_sgemm_gflops\": \(number($0))" } ?? "") + "}")
     }
 
     /// A note when `OPENBLAS_CORETYPE` holds OpenBLAS to a kernel without AVX-512 on a CPU that
@@ -142,3 +151,5 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
         return Set(line.split(separator: " ").map(String.init))
     }
 }
+
+extension GEMM.Engine: ExpressibleByArgument {}

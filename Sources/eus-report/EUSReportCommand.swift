@@ -19,6 +19,10 @@ struct EUSReportCommand: ParsableCommand {
         EUS_REPORT_QUIET=1 (or pass --quiet where offered) to silence it. Errors are one line, \
         `error: <what is wrong>`, with exit status 1; an interrupted command (Ctrl-C) exits with \
         status 130 and leaves earlier outputs as they were.
+
+        Matrix products run on oneDNN's sgemm, compiled at run time for this CPU; set \
+        EUS_REPORT_GEMM=openblas to run them on OpenBLAS instead (the reproducibility section \
+        records which ran).
         """,
         subcommands: [
             DemoCommand.self, RunCommand.self,
@@ -40,7 +44,8 @@ struct EUSReportCommand: ParsableCommand {
         } catch {
             optionError(error)
         }
-        GEMM.configure(threads: (command as? ChoosesThreads)?.threads ?? Parallel.coreCount)
+        GEMM.configure(threads: (command as? ChoosesThreads)?.threads ?? Parallel.coreCount,
+                       engine: (command as? ChoosesThreads)?.gemm ?? gemmEngine())
         do {
             try command.run()
         } catch let error as UserError {
@@ -73,8 +78,23 @@ struct EUSReportCommand: ParsableCommand {
     }
 }
 
-/// A command that chooses how many threads the engine uses (bench's `--threads`); every other
-/// command uses all the cores (`Parallel.coreCount`).
+/// A command that chooses how many threads the engine uses and which library multiplies
+/// (bench's `--threads` and `--gemm`); every other command uses all the cores
+/// (`Parallel.coreCount`) and `EUS_REPORT_GEMM`'s library.
 protocol ChoosesThreads {
     var threads: Int { get }
+    var gemm: GEMM.Engine? { get }
+}
+
+extension EUSReportCommand {
+    /// `EUS_REPORT_GEMM` (onednn or openblas), oneDNN when unset; any other value is an error.
+    static func gemmEngine(environment: [String: String] = ProcessInfo.processInfo.environment) -> GEMM.Engine {
+        guard let name = environment["EUS_REPORT_GEMM"], !name.isEmpty else { return .oneDNN }
+        guard let engine = GEMM.Engine(rawValue: name.lowercased()) else {
+            let names = GEMM.Engine.allCases.map(\.rawValue).joined(separator: " or ")
+            FileHandle.standardError.write(Data("error: EUS_REPORT_GEMM: '\(name)' is not a GEMM engine (\(names))\n".utf8))
+            Foundation.exit(1)
+        }
+        return engine
+    }
 }

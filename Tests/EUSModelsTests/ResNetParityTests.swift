@@ -13,7 +13,13 @@ final class ResNetParityTests: XCTestCase {
     }
 
     func testEvalModeMatchesTorchvision() throws {
-        for architecture in ["resnet34", "resnet50"] {
+        try forEachGEMMEngine { engine in
+            for name in ["resnet34", "resnet50"] { try checkEvalMode(name, label: "\(name) [\(engine.rawValue)]") }
+        }
+    }
+
+    private func checkEvalMode(_ architecture: String, label: String) throws {
+        do {
             let model = try Fixture.network(architecture)
             let io = try Fixture.io(architecture)
             let input = io["input"]!.tensor!
@@ -22,25 +28,25 @@ final class ResNetParityTests: XCTestCase {
             let logits = model.forward(input, mode: .eval)
             let expected = io["eval_logits"]!.floats!
             let diff = maxAbsDifference(logits.scalars, expected)
-            print("\(architecture) eval logits maxdiff \(diff) (prediction forward)")
-            XCTAssertLessThanOrEqual(diff, 1e-4, "\(architecture) eval logits maxdiff \(diff); \(describeFirst(logits.scalars, expected))")
+            print("\(label) eval logits maxdiff \(diff) (prediction forward)")
+            XCTAssertLessThanOrEqual(diff, 1e-4, "\(label) eval logits maxdiff \(diff); \(describeFirst(logits.scalars, expected))")
 
             let (captured, layer4) = model.forward(input, capturingBlock: "layer4")
             let capturedDiff = maxAbsDifference(captured.scalars, expected)
-            print("\(architecture) eval logits maxdiff \(capturedDiff) (differentiable forward)")
-            XCTAssertLessThanOrEqual(capturedDiff, 1e-4, "\(architecture) differentiable eval logits maxdiff \(capturedDiff)")
+            print("\(label) eval logits maxdiff \(capturedDiff) (differentiable forward)")
+            XCTAssertLessThanOrEqual(capturedDiff, 1e-4, "\(label) differentiable eval logits maxdiff \(capturedDiff)")
             let reference = io["eval_layer4"]!
             XCTAssertEqual(layer4.shape, reference.shape)
             let scale = reference.floats!.reduce(0) { max($0, abs($1)) }
             let layerDiff = maxAbsDifference(layer4.scalars, reference.floats!)
-            XCTAssertLessThanOrEqual(layerDiff, 1e-4 * scale, "\(architecture) layer4 maxdiff \(layerDiff) (max|ref| \(scale))")
+            XCTAssertLessThanOrEqual(layerDiff, 1e-4 * scale, "\(label) layer4 maxdiff \(layerDiff) (max|ref| \(scale))")
 
             let f64 = try Fixture.float64(architecture)
             for (forward, scalars) in [("prediction", logits.scalars), ("differentiable", captured.scalars)] {
-                assertWithinBounds("\(architecture) eval logits (\(forward) forward)",
+                assertWithinBounds("\(label) eval logits (\(forward) forward)",
                                    [f64.compare(scalars, with: "eval_logits", tolerance: .absolute(1e-4))])
             }
-            assertWithinBounds("\(architecture) eval layer4", [f64.compare(layer4.scalars, with: "eval_layer4", tolerance: .ofMax(1e-4))])
+            assertWithinBounds("\(label) eval layer4", [f64.compare(layer4.scalars, with: "eval_layer4", tolerance: .ofMax(1e-4))])
         }
     }
 
@@ -62,9 +68,11 @@ final class ResNetParityTests: XCTestCase {
     }
 
     func testTrainModeLogitsLossGradientsAndBuffersMatchTorchvision() throws {
-        for path in TrainingPath.allCases {
-            for (architecture, gradientCount) in [("resnet34", 110), ("resnet50", 161)] {
-                try checkTrainStep(architecture, gradientCount: gradientCount, path)
+        try forEachGEMMEngine { _ in
+            for path in TrainingPath.allCases {
+                for (architecture, gradientCount) in [("resnet34", 110), ("resnet50", 161)] {
+                    try checkTrainStep(architecture, gradientCount: gradientCount, path)
+                }
             }
         }
     }
@@ -72,7 +80,7 @@ final class ResNetParityTests: XCTestCase {
     private func checkTrainStep(_ architecture: String, gradientCount: Int, _ path: TrainingPath) throws {
         let model = try Fixture.network(architecture)
         try path.run(model) {
-            let architecture = "\(architecture) (\(path))"
+            let architecture = "\(architecture) (\(path), \(GEMM.engine.rawValue))"
             let name = architecture.split(separator: " ")[0]
             let io = try Fixture.io(String(name))
             model.zeroGrad()
@@ -159,9 +167,11 @@ final class ResNetParityTests: XCTestCase {
     }
 
     func testSGDTrajectoryMatchesTorchOptimSGD() throws {
-        for path in TrainingPath.allCases {
-            for architecture in ["resnet34", "resnet50"] {
-                try checkSGDTrajectory(architecture, path)
+        try forEachGEMMEngine { _ in
+            for path in TrainingPath.allCases {
+                for architecture in ["resnet34", "resnet50"] {
+                    try checkSGDTrajectory(architecture, path)
+                }
             }
         }
     }
@@ -186,46 +196,33 @@ final class ResNetParityTests: XCTestCase {
             // follows its own rounding, so only its first loss is checked; float64 checks all four
             // but those of `sgdLossesShortOfFloat64`.
             let fixtureSteps = wellConditioned(architecture) ? expected.indices : expected.indices.prefix(1)
-            let unheld = Self.fixtureLossesNotHeld[path]?[architecture] ?? []
             var figures: [String] = []
             for step in fixtureSteps {
                 let relative = abs(losses[step] - expected[step]) / abs(expected[step])
-                let held = !unheld.contains(step)
-                figures.append("[\(step)] \(relative) \(held ? "≤" : "(not asserted) vs") \(sgdTolerance(step))")
-                if held {
-                    XCTAssertLessThanOrEqual(relative, sgdTolerance(step),
-                                             "\(architecture) (\(path)) SGD loss \(step): relative error \(relative); ours \(losses), torch \(expected)")
-                }
+                figures.append("[\(step)] \(relative) ≤ \(sgdTolerance(step))")
+                XCTAssertLessThanOrEqual(relative, sgdTolerance(step),
+                                         "\(architecture) (\(path), \(GEMM.engine.rawValue)) SGD loss \(step): relative error \(relative); ours \(losses), torch \(expected)")
             }
-            print("\(architecture) (\(path)) SGD losses vs float32 fixture, relative error: \(figures.joined(separator: ", "))")
+            print("\(architecture) (\(path), \(GEMM.engine.rawValue)) SGD losses vs float32 fixture, relative error: \(figures.joined(separator: ", "))")
             try assertSGDLossesWithinFloat64Bounds(architecture, losses, path)
         }
     }
 
-    /// Fixture checks that hold on one path and not on the others, as measured: resnet34's loss
-    /// 3 is 1.87% from the fixture by im2col (and with Winograd's gradients in layer1 and layer2
-    /// only), and 2.2% with them everywhere, whose extra rounding the trajectory amplifies as it
-    /// amplifies any (its loss 2 is within 0.27 of its f64 bound on every path). It is short of
-    /// the f64 rule on every path (`sgdLossesShortOfFloat64`).
-    private static let fixtureLossesNotHeld: [TrainingPath: [String: [Int]]] = [.winogradGradientsEverywhere: ["resnet34": [3]]]
-
     /// The relative tolerance of SGD loss `step`: the trajectories part slowly as rounding grows.
     private func sgdTolerance(_ step: Int) -> Float { step < 2 ? 1e-3 : 2e-2 }
 
-    /// The SGD losses that our float32 trajectory puts past max(tolerance, 3 × spread) of
-    /// PyTorch's float64 one, as measured. By im2col, and with Winograd's gradients where they
-    /// pay: resnet34's loss 3 at 1.13× its bound (|ours − f64| 2.67e-4 against 2.37e-4, the 2%
-    /// tolerance) and resnet50's loss 2 at 1.06× (0.296 against 0.28, 3 × spread). With
-    /// Winograd's gradients everywhere: resnet34's loss 3 at 1.3× (3.09e-4); resnet50's loss 2
-    /// meets its bound (0.875×). They fall short of the f64 rule, so they are printed, not
-    /// asserted, under it. resnet34's loss 3 keeps its float32-fixture check (2% relative)
-    /// where it holds (`fixtureLossesNotHeld`); resnet50's fixture is checked at the first step
-    /// only (see `wellConditioned`), so nothing is asserted about its loss 2.
-    private static let sgdLossesShortOfFloat64: [TrainingPath: [String: [Int]]] = [
-        .im2col: ["resnet34": [3], "resnet50": [2]],
-        .winogradGradients: ["resnet34": [3], "resnet50": [2]],
-        .winogradGradientsEverywhere: ["resnet34": [3], "resnet50": []],
-    ]
+    /// The SGD losses that our float32 trajectories put past max(tolerance, 3 × spread) of
+    /// PyTorch's float64 one on some engine or path, as measured (2026-12-06, AMD EPYC with
+    /// AVX-512): resnet34's loss 3, whose bound is the 2% tolerance of a loss of 0.0118 (at most
+    /// 1.13× the bound: |ours − f64| 2.68e-4 against 2.37e-4), and resnet50's loss 2, whose bound
+    /// is 3 × PyTorch's own spread (at most 1.43×: 0.401 against 0.28, with Winograd's
+    /// gradients everywhere on oneDNN). Each trajectory turns on ReLU inputs within rounding of
+    /// zero, so which of them fall short moves with every change of rounding: with OpenBLAS's
+    /// Haswell kernel all four of both networks meet the rule on every path. They are printed,
+    /// not asserted, under the rule; resnet34's loss 3 keeps its float32-fixture check (2%
+    /// relative; measured 0.02-1.9%), and resnet50's fixture is checked at the first step only
+    /// (see `wellConditioned`), so nothing is asserted about its loss 2.
+    private static let sgdLossesShortOfFloat64 = ["resnet34": [3], "resnet50": [2]]
 
     /// Each of the four losses against float64, at its relative tolerance; those of
     /// `sgdLossesShortOfFloat64` are printed only.
@@ -238,18 +235,20 @@ final class ResNetParityTests: XCTestCase {
             Float64Comparison("sgd_losses[\(step)]", ours: [pair.0], f64: [pair.1], spread: spread,
                               tolerance: .ofMax(sgdTolerance(step)))
         }
-        let short = Self.sgdLossesShortOfFloat64[path]![architecture]!
-        let label = "\(architecture) (\(path)) SGD losses"
+        let short = Self.sgdLossesShortOfFloat64[architecture]!
+        let label = "\(architecture) (\(path), \(GEMM.engine.rawValue)) SGD losses"
         assertWithinBounds(label, comparisons.indices.filter { !short.contains($0) }.map { comparisons[$0] })
-        if short.isEmpty { return }
-        let fixtureHeld = !(Self.fixtureLossesNotHeld[path]?[architecture] ?? []).contains(3)
         reportShortOfFloat64Rule(label, short.map { comparisons[$0] },
-                                 assertedInstead: architecture == "resnet34" && fixtureHeld ? "float32 fixture, 2% relative" : "nothing at this step")
+                                 assertedInstead: architecture == "resnet34" ? "float32 fixture, 2% relative" : "nothing at this step")
     }
 
     /// Grad-CAM's raw map, relu(sum_k mean_ij(dy1/dA_k) A_k), from the captured block's
     /// activation and gradient, against pytorch-grad-cam's at layer4[-1].
     func testCapturedBlockGradientGivesTorchGradCAM() throws {
+        try forEachGEMMEngine { _ in try checkCapturedBlockGradient() }
+    }
+
+    private func checkCapturedBlockGradient() throws {
         for architecture in ["resnet34", "resnet50"] {
             let model = try Fixture.network(architecture)
             let io = try Fixture.io(architecture)
@@ -273,7 +272,7 @@ final class ResNetParityTests: XCTestCase {
             let expected = io["gradcam_raw_class1"]!.floats!
             let scale = expected.reduce(0) { max($0, abs($1)) }
             let diff = maxAbsDifference(cam, expected)
-            XCTAssertLessThanOrEqual(diff, 1e-4 * scale, "\(architecture) raw Grad-CAM maxdiff \(diff); \(describeFirst(cam, expected))")
+            XCTAssertLessThanOrEqual(diff, 1e-4 * scale, "\(architecture) [\(GEMM.engine.rawValue)] raw Grad-CAM maxdiff \(diff); \(describeFirst(cam, expected))")
         }
     }
 
@@ -301,9 +300,11 @@ final class ResNetParityTests: XCTestCase {
     /// small positive value; once their outputs are zeroed before the backward (so the ReLU masks are
     /// float64's), all 161 gradient tensors meet the f64 rule, the 49 excluded ones included.
     func testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed() throws {
-        for path in TrainingPath.allCases {
-            let model = try Fixture.network("resnet50")
-            try path.run(model) { try checkGradientsWithReLUsClosed(model, path) }
+        try forEachGEMMEngine { _ in
+            for path in TrainingPath.allCases {
+                let model = try Fixture.network("resnet50")
+                try path.run(model) { try checkGradientsWithReLUsClosed(model, path) }
+            }
         }
     }
 
@@ -332,8 +333,8 @@ final class ResNetParityTests: XCTestCase {
         }
         XCTAssertEqual(gradients.count, 161)
         let excluded = Self.resNet50GradientsShortOfFloat64
-        assertWithinBounds("resnet50 (\(path)) gradients, ReLUs closed (the 49 excluded)", gradients.filter { excluded.contains($0.quantity) })
-        assertWithinBounds("resnet50 (\(path)) gradients, ReLUs closed (the other 112)", gradients.filter { !excluded.contains($0.quantity) })
+        assertWithinBounds("resnet50 (\(path), \(GEMM.engine.rawValue)) gradients, ReLUs closed (the 49 excluded)", gradients.filter { excluded.contains($0.quantity) })
+        assertWithinBounds("resnet50 (\(path), \(GEMM.engine.rawValue)) gradients, ReLUs closed (the other 112)", gradients.filter { !excluded.contains($0.quantity) })
     }
 
     /// Whether the float32 fixture's train-mode gradients are reproducible at all at the
