@@ -176,7 +176,7 @@ extension Conv2D {
                           images: Int, _ plan: Plan, lanes: Winograd.LaneAxis? = nil) {
         // dy: (N, OC, H, W), x and dx: (N, C, H, W), w and dw: (OC, C, 3, 3)
         let (inputs, outputs) = (inputChannels, outputChannels)
-        let u = winogradKernels(w, cache: nil, profileKey: "conv backward: winograd kernels \(plan.height)")
+        let u = winogradKernels(w, cache: nil, profileKey: "conv backward: winograd kernels")
         let layout = WinogradLayout(plan, images: images, inputs: inputs, outputs: outputs, lanes: lanes)
         let ld = layout.stride
         workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * ld,
@@ -208,7 +208,7 @@ extension Conv2D {
                 }
                 // Tile lanes: dU[ξ] += dM[ξ] · V[ξ]^T, dV[ξ] = U[ξ]^T · dM[ξ]. Channel lanes:
                 // dU[ξ] += dM[ξ]^T · V[ξ], dV[ξ] = dM[ξ] · U[ξ].
-                timed("conv backward: winograd gemm \(plan.height)", chunk) {
+                timed("conv backward: winograd gemm", chunk) {
                     for position in 0..<36 {
                         let kernels = u + position * outputs * inputs
                         switch layout.lanes {
@@ -235,7 +235,7 @@ extension Conv2D {
                     }
                 }
                 guard let dx else { return }
-                timed("conv backward: winograd dx \(plan.height) \(layout.lanes)", chunk) {
+                timed("conv backward: winograd dx", chunk) {
                     for j in 0..<count {
                         let image = dx + (first + j) * inputs * layout.plane
                         switch layout.lanes {

@@ -28,12 +28,14 @@ final class DecodedImageCache: @unchecked Sendable {
         return image
     }
 
-    /// Keeps `image` under `key` if the budget allows.
+    /// Keeps `image` under `key` in place of what was there, if the budget allows (the file
+    /// was just read again).
     func keep(_ image: DecodedImage, as key: String) {
         let size = image.samples.count * MemoryLayout<UInt16>.stride
         lock.lock()
         defer { lock.unlock() }
-        guard images[key] == nil, bytes + size <= budgetBytes else { return }
+        if let old = images.removeValue(forKey: key) { bytes -= old.samples.count * MemoryLayout<UInt16>.stride }
+        guard bytes + size <= budgetBytes else { return }
         images[key] = image
         bytes += size
     }

@@ -105,10 +105,11 @@ public enum Benchmark {
     /// A profile as a table, one line per layer kind, per step.
     public static func profileTable(_ rows: [Profiler.Row], steps: Int, title: String) -> String {
         let total = rows.filter { !$0.key.contains(":") }.reduce(0) { $0 + $1.seconds }
-        var lines = [title, "layer kind                  ms/step   share  calls/step",
+        let width = rows.map(\.key.count).reduce(26, max)
+        var lines = [title, "layer kind".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "ms/step   share  calls/step",
                      "(\"conv ...: part\" rows are parts of the conv rows, timed on the first thread)"]
         for row in rows.sorted(by: { ($0.key.split(separator: ":")[0], $0.seconds) > ($1.key.split(separator: ":")[0], $1.seconds) }) {
-            let name = row.key.padding(toLength: max(26, row.key.count), withPad: " ", startingAt: 0)
+            let name = row.key.padding(toLength: width, withPad: " ", startingAt: 0)
             lines.append(name + String(format: " %8.1f  %5.1f%%  %6d", row.seconds * 1000 / Double(steps),
                                        100 * row.seconds / max(total, 1e-12), row.calls / steps))
         }

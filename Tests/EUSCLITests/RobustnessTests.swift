@@ -264,10 +264,13 @@ final class BenchReportTests: CLITestCase {
                                   "--steps", "1", "--peak-size", "64"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        for key in ["openblas_core", "sgemm_gflops_1t", "sgemm_gflops", "train_peak_fraction", "infer_peak_fraction"] {
+        for key in ["openblas_core", "sgemm_gflops_1t", "sgemm_gflops", "onednn_sgemm_gflops", "train_peak_fraction",
+                    "infer_peak_fraction"] {
             XCTAssertNotNil(json[key], "bench's JSON lacks \(key)")
         }
+        XCTAssertEqual(json["gemm"] as? String, "onednn", "oneDNN is the default engine")
         XCTAssertGreaterThan(json["sgemm_gflops"] as? Double ?? 0, 0)
+        XCTAssertGreaterThan(json["onednn_sgemm_gflops"] as? Double ?? 0, 0)
         let train = try XCTUnwrap(json["gflops_train"] as? Double), peak = try XCTUnwrap(json["sgemm_gflops"] as? Double)
         XCTAssertEqual(try XCTUnwrap(json["train_peak_fraction"] as? Double), train / peak, accuracy: 1e-3)
     }
@@ -289,6 +292,25 @@ final class BenchReportTests: CLITestCase {
         }
         XCTAssertTrue(result.stderr.contains("Training step, end to end"), result.stderr)
         XCTAssertTrue(result.stderr.contains("optimizer step") && result.stderr.contains("waiting for the batch"), result.stderr)
+    }
+
+    /// `--gemm` and `EUS_REPORT_GEMM` choose the engine (the option wins); a name that is
+    /// neither engine is one error line.
+    func testTheGEMMEngineIsChosenAndNamed() throws {
+        let small = ["bench", "--arch", "resnet18", "--width", "8", "--image-size", "32", "--batch-size", "2", "--steps", "1",
+                     "--peak-size", "0"]
+        func engine(_ arguments: [String], environment: [String: String] = [:]) throws -> String? {
+            let result = try CLI.run(small + arguments, environment: environment)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return json?["gemm"] as? String
+        }
+        XCTAssertEqual(try engine(["--gemm", "openblas"]), "openblas")
+        XCTAssertEqual(try engine([], environment: ["EUS_REPORT_GEMM": "OpenBLAS"]), "openblas")
+        XCTAssertEqual(try engine(["--gemm", "onednn"], environment: ["EUS_REPORT_GEMM": "openblas"]), "onednn")
+        let wrong = try CLI.run(small, environment: ["EUS_REPORT_GEMM": "mkl"])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertEqual(wrong.stderr, "error: EUS_REPORT_GEMM: 'mkl' is not a GEMM engine (onednn or openblas)\n")
     }
 
     func testBenchEndToEndNamesAMissingDataSet() throws {

@@ -123,8 +123,16 @@ final class DatasetTests: XCTestCase {
         try writeImage(dataset.cases[0].maskPath!, value: 1)
         assertThrows(try dataset.checkImages(), containing: ["d.png", "not a supported image format"])
         try writeImage(dataset.cases[3].path, value: 9)
-        // A case whose file went missing after loading: the batch error names it.
-        try FileManager.default.removeItem(at: dataset.cases[4].path)
-        assertThrows(try dataset.batch(dataset.cases, imageSize: 8), containing: ["e.png", "cannot read"])
+        // checkImages keeps the images it read, the file just rewritten included: a file that
+        // goes missing afterwards still loads from memory, as it was when checked.
+        XCTAssertNoThrow(try dataset.checkImages())
+        let checked = try dataset.loadTensor(dataset.cases[3], imageSize: 8)
+        XCTAssertEqual(checked, Preprocessing.tensor(try ImageDecoder.decode(dataset.cases[3].path), imageSize: 8))
+        try FileManager.default.removeItem(at: dataset.cases[3].path)
+        XCTAssertEqual(try dataset.loadTensor(dataset.cases[3], imageSize: 8), checked)
+        // A case whose file went missing before it was ever read: the batch error names it.
+        let unread = try Dataset.load(makeFolder())
+        try FileManager.default.removeItem(at: unread.cases[4].path)
+        assertThrows(try unread.batch(unread.cases, imageSize: 8), containing: ["e.png", "cannot read"])
     }
 }

@@ -28,6 +28,19 @@ final class PreprocessingTests: XCTestCase {
         }
     }
 
+    /// A gray image resizes as one channel: the same bytes as each of the three equal channels
+    /// of its RGB conversion, shrinking, enlarging and in one direction only.
+    func testGrayResizeIsEachChannelOfTheRGBResize() throws {
+        let gray = try ImageDecoder.decode(fixture("gray8_300x260.png")).grayImage()
+        for (width, height) in [(128, 96), (301, 270), (300, 64), (17, 260)] {
+            let one = Resize.gray(gray, width: width, height: height).pixels
+            let three = Resize.rgb(gray.rgb, width: width, height: height).pixels
+            XCTAssertEqual(one.count * 3, three.count)
+            XCTAssertEqual(one, stride(from: 0, to: three.count, by: 3).map { three[$0] }, "\(width)x\(height)")
+            XCTAssertEqual(one, stride(from: 2, to: three.count, by: 3).map { three[$0] }, "\(width)x\(height)")
+        }
+    }
+
     func testIdentityResizeChangesNothing() throws {
         let image = try ImageDecoder.decode(fixture("gray8_128x128_identity.png"))
         let gray = image.grayImage()
