@@ -83,19 +83,51 @@ extension Conv2D {
         return kernels.data
     }
 
-    /// V <- B^T d B for the images first ..< first + count of x, side by side.
-    private func winogradInput(_ v: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, first: Int, count: Int,
-                               _ layout: WinogradLayout, scratch: UnsafeMutablePointer<Float>) {
-        let columns = count * layout.tiles
-        for j in 0..<count {
-            let image = x + (first + j) * inputChannels * layout.plane
+    /// V <- B^T d B for `images` of x, in a buffer of `rows` tiles (channel lanes; columns of
+    /// `layout.stride`, tile lanes) whose first tile is that of image `base`.
+    private func winogradInput(_ v: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, images: Range<Int>, base: Int,
+                               rows: Int, _ layout: WinogradLayout, scratch: UnsafeMutablePointer<Float>) {
+        for n in images {
+            let (image, tile) = (x + n * inputChannels * layout.plane, (n - base) * layout.tiles)
             switch layout.lanes {
             case .tiles:
-                Winograd.transformInput(v, column: j * layout.tiles, ldv: layout.stride, image, channels: inputChannels,
-                                        layout.tiling, scratch: scratch)
+                Winograd.transformInput(v, column: tile, ldv: layout.stride, image, channels: inputChannels, layout.tiling,
+                                        scratch: scratch)
             case .channels:
-                Winograd.transformInputChannels(v, first: j * layout.tiles, rows: columns, image, channels: inputChannels,
+                Winograd.transformInputChannels(v, first: tile, rows: rows, image, channels: inputChannels, layout.tiling,
+                                                scratch: scratch)
+            }
+        }
+    }
+
+    /// dM <- A dy A^T for `images` of dy, laid out as `winogradInput` lays out V.
+    private func winogradOutputGradient(_ dm: UnsafeMutablePointer<Float>, _ dy: UnsafePointer<Float>, images: Range<Int>,
+                                        base: Int, rows: Int, _ layout: WinogradLayout, scratch: UnsafeMutablePointer<Float>) {
+        for n in images {
+            let (image, tile) = (dy + n * outputChannels * layout.plane, (n - base) * layout.tiles)
+            switch layout.lanes {
+            case .tiles:
+                Winograd.transformOutputGradient(dm, column: tile, ldm: layout.stride, image, outputs: outputChannels,
+                                                 layout.tiling, scratch: scratch)
+            case .channels:
+                Winograd.transformOutputGradientChannels(dm, first: tile, rows: rows, image, outputs: outputChannels,
+                                                         layout.tiling, scratch: scratch)
+            }
+        }
+    }
+
+    /// dx <- the sum of B dV B^T over the tiles of `images`, with dV laid out as V.
+    private func winogradInputGradient(_ dx: UnsafeMutablePointer<Float>, _ dv: UnsafePointer<Float>, images: Range<Int>,
+                                       base: Int, rows: Int, _ layout: WinogradLayout, scratch: UnsafeMutablePointer<Float>) {
+        for n in images {
+            let (image, tile) = (dx + n * inputChannels * layout.plane, (n - base) * layout.tiles)
+            switch layout.lanes {
+            case .tiles:
+                Winograd.transformInputGradient(image, dv, column: tile, ldv: layout.stride, channels: inputChannels,
                                                 layout.tiling, scratch: scratch)
+            case .channels:
+                Winograd.transformInputGradientChannels(image, dv, first: tile, rows: rows, channels: inputChannels,
+                                                        layout.tiling, scratch: scratch)
             }
         }
     }
@@ -122,7 +154,7 @@ extension Conv2D {
             layout.forEachGroup(range) { first, count in
                 let columns = count * layout.tiles
                 timed("conv forward: winograd input", chunk) {
-                    winogradInput(v, x, first: first, count: count, layout, scratch: scratch)
+                    winogradInput(v, x, images: first..<(first + count), base: first, rows: columns, layout, scratch: scratch)
                 }
                 // Tile lanes: V (36, C, ld), M (36, OC, ld), M[ξ] = U[ξ] · V[ξ]. Channel lanes
                 // (Winograd+Channels.swift): V (36, T, C), M (36, T, OC), M[ξ] = V[ξ] · U[ξ]^T.
@@ -178,6 +210,9 @@ extension Conv2D {
         let (inputs, outputs) = (inputChannels, outputChannels)
         let u = winogradKernels(w, cache: nil, profileKey: "conv backward: winograd kernels")
         let layout = WinogradLayout(plan, images: images, inputs: inputs, outputs: outputs, lanes: lanes)
+        if backwardTakesWholeBatch(layout, images: images) {
+            return winogradBackwardWholeBatch(dx, dw, dy, x, u, images: images, layout)
+        }
         let ld = layout.stride
         workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * inputs * ld,
                                   products: 36 * outputs * ld, scratch: layout.scratchCount(channels: max(inputs, outputs)),
@@ -190,21 +225,12 @@ extension Conv2D {
             layout.forEachGroup(range) { first, count in
                 let columns = count * layout.tiles
                 let beta: Float = first == range.lowerBound ? 0 : 1
+                let images = first..<(first + count)
                 timed("conv backward: winograd input", chunk) {
-                    winogradInput(v, x, first: first, count: count, layout, scratch: scratch)
+                    winogradInput(v, x, images: images, base: first, rows: columns, layout, scratch: scratch)
                 }
                 timed("conv backward: winograd dy", chunk) {
-                    for j in 0..<count {
-                        let image = dy + (first + j) * outputs * layout.plane
-                        switch layout.lanes {
-                        case .tiles:
-                            Winograd.transformOutputGradient(dm, column: j * layout.tiles, ldm: ld, image, outputs: outputs,
-                                                             layout.tiling, scratch: scratch)
-                        case .channels:
-                            Winograd.transformOutputGradientChannels(dm, first: j * layout.tiles, rows: columns, image,
-                                                                     outputs: outputs, layout.tiling, scratch: scratch)
-                        }
-                    }
+                    winogradOutputGradient(dm, dy, images: images, base: first, rows: columns, layout, scratch: scratch)
                 }
                 // Tile lanes: dU[ξ] += dM[ξ] · V[ξ]^T, dV[ξ] = U[ξ]^T · dM[ξ]. Channel lanes:
                 // dU[ξ] += dM[ξ]^T · V[ξ], dV[ξ] = dM[ξ] · U[ξ].
@@ -236,17 +262,7 @@ extension Conv2D {
                 }
                 guard let dx else { return }
                 timed("conv backward: winograd dx", chunk) {
-                    for j in 0..<count {
-                        let image = dx + (first + j) * inputs * layout.plane
-                        switch layout.lanes {
-                        case .tiles:
-                            Winograd.transformInputGradient(image, v, column: j * layout.tiles, ldv: ld, channels: inputs,
-                                                            layout.tiling, scratch: scratch)
-                        case .channels:
-                            Winograd.transformInputGradientChannels(image, v, first: j * layout.tiles, rows: columns,
-                                                                    channels: inputs, layout.tiling, scratch: scratch)
-                        }
-                    }
+                    winogradInputGradient(dx, v, images: images, base: first, rows: columns, layout, scratch: scratch)
                 }
             }
         }
@@ -254,6 +270,63 @@ extension Conv2D {
         timed("conv backward: winograd dw", 0) {
             let sums = (0..<chunks).map { UnsafePointer(workspace.winogradKernelGradients[$0].data) }
             Winograd.transformKernelGradients(dw, sums, outputs: outputs, inputs: inputs)
+        }
+    }
+
+    /// Whether `winogradBackward` takes `winogradBackwardWholeBatch`: channel lanes (small
+    /// planes), where the batch's V and dM weigh less than the threads' copies of dU.
+    func backwardTakesWholeBatch(_ layout: WinogradLayout, images: Int) -> Bool {
+        let (inputs, outputs) = (inputChannels, outputChannels)
+        return layout.lanes == .channels && 2 * images * layout.tiles * max(inputs, outputs) < outputs * inputs * Parallel.threadCount
+    }
+
+    /// `winogradBackward` for the small planes of the late layers, whose few tiles would leave
+    /// each thread's (36, OC, C) dU a product of a handful of columns, outweighing the batch's
+    /// transformed tiles: the threads transform every image's V and dM by images (channel
+    /// lanes, so that images do not spill into one another), then split the 36 positions, each
+    /// running its two GEMMs over every tile of the batch. dU then needs no reduction, and
+    /// overwrites U in place: each position's dV is computed first, into the thread's scratch.
+    private func winogradBackwardWholeBatch(_ dx: UnsafeMutablePointer<Float>?, _ dw: UnsafeMutablePointer<Float>?,
+                                            _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ u: UnsafeMutablePointer<Float>,
+                                            images: Int, _ layout: WinogradLayout) {
+        // V (36, T, C), dM (36, T, OC), U then dU (36, OC, C), with T every tile of the batch
+        let (inputs, outputs, rows) = (inputChannels, outputChannels, images * layout.tiles)
+        workspace.prepareWinograd(threads: Parallel.threadCount, transformedInput: 36 * rows * inputs,
+                                  products: 36 * rows * outputs, scratch: layout.scratchCount(channels: max(inputs, outputs)),
+                                  kernelGradients: rows * inputs)
+        let (v, dm) = (workspace.winogradInputs[0].data, workspace.winogradProducts[0].data)
+        Parallel.forChunks(images) { chunk, range in
+            let scratch = workspace.winogradScratch[chunk].data
+            timed("conv backward: winograd input", chunk) {
+                winogradInput(v, x, images: range, base: 0, rows: rows, layout, scratch: scratch)
+            }
+            timed("conv backward: winograd dy", chunk) {
+                winogradOutputGradient(dm, dy, images: range, base: 0, rows: rows, layout, scratch: scratch)
+            }
+        }
+        // dV[ξ] = dM[ξ] · U[ξ], then dU[ξ] = dM[ξ]^T · V[ξ] into U[ξ], then dV[ξ] into V[ξ].
+        Parallel.forChunks(36) { chunk, positions in
+            let dv = workspace.winogradKernelGradients[chunk].data
+            timed("conv backward: winograd gemm", chunk) {
+                for position in positions {
+                    let (vp, dmp, up) = (v + position * rows * inputs, dm + position * rows * outputs, u + position * outputs * inputs)
+                    if dx != nil { GEMM.multiply(dv, dmp, up, m: rows, n: inputs, k: outputs) }
+                    if dw != nil { GEMM.multiply(up, dmp, transposeA: true, vp, m: outputs, n: inputs, k: rows) }
+                    if dx != nil { vp.update(from: dv, count: rows * inputs) }
+                }
+            }
+        }
+        if let dx {
+            Parallel.forChunks(images) { chunk, range in
+                timed("conv backward: winograd dx", chunk) {
+                    winogradInputGradient(dx, v, images: range, base: 0, rows: rows, layout,
+                                          scratch: workspace.winogradScratch[chunk].data)
+                }
+            }
+        }
+        guard let dw else { return }
+        timed("conv backward: winograd dw", 0) {
+            Winograd.transformKernelGradients(dw, [UnsafePointer(u)], outputs: outputs, inputs: inputs)
         }
     }
 }

@@ -15,7 +15,11 @@ final class ResidualBlock {
     let name: String
     let units: [ConvBatchNorm]
     let downsample: ConvBatchNorm?
-    let output = Tensor(shape: [0])
+    /// y (N, OC, H/s, W/s): the last unit's output tensor, which the block overwrites in place
+    /// with relu(F(x) + shortcut(x)). That unit has no ReLU, so its own backward never reads its
+    /// output, and the block keeps one activation fewer (as torchvision's in-place `out +=
+    /// identity; relu(out)` does).
+    private(set) var output = Tensor(shape: [0])
 
     init(name: String, inputChannels: Int, planes: Int, stride: Int, bottleneck: Bool,
          workspace: ConvolutionWorkspace) {
@@ -54,8 +58,9 @@ final class ResidualBlock {
         }
         let shortcut = downsample?.forward(x, mode: mode, differentiable: differentiable, algorithm: algorithm) ?? x
         precondition(shortcut.shape == h.shape, "\(name): shortcut \(shortcut.shape) vs residual \(h.shape)")
-        output.resize(to: h.shape)
-        let (y, a, b) = (output.data, h.data, shortcut.data)
+        precondition(h !== shortcut && h !== x, "\(name): the residual must be the last unit's own tensor")
+        output = h
+        let (y, a, b) = (h.data, h.data, shortcut.data)
         Profiler.measure("residual add+relu") {
             Parallel.forRanges(output.count) { range in
                 Lanes.forEach(range) { i in

@@ -144,20 +144,27 @@ final class WinogradTests: XCTestCase {
     }
 
     /// The Winograd backward (the adjoints of the three transforms and the 72 GEMMs) against
-    /// the Double gradients, for both lane layouts, on planes that do and do not divide into
-    /// tiles, with tile rows shorter and longer than a block of eight, down to one pixel;
-    /// and the weight gradient accumulates into what is there.
+    /// the Double gradients, for both lane layouts and both ways of splitting the work, on
+    /// planes that do and do not divide into tiles, with tile rows shorter and longer than a
+    /// block of eight, down to one pixel; and the weight gradient accumulates into what is there.
     func testWinogradBackwardMatchesDirectGradients() {
         Parallel.threadCount = 2
-        let cases: [(h: Int, w: Int, c: Int, oc: Int, lanes: Winograd.LaneAxis)] = [
-            (8, 8, 5, 6, .tiles), (9, 7, 3, 4, .tiles), (1, 1, 2, 3, .tiles), (37, 36, 4, 3, .tiles), (6, 70, 3, 5, .tiles),
-            (1, 1, 8, 8, .channels), (5, 5, 16, 8, .channels), (9, 13, 8, 16, .channels), (28, 28, 8, 8, .channels),
+        // The last field: whether the backward takes the whole batch at once (the late layers'
+        // small planes) or each thread its images.
+        let cases: [(h: Int, w: Int, c: Int, oc: Int, lanes: Winograd.LaneAxis, wholeBatch: Bool)] = [
+            (8, 8, 5, 6, .tiles, false), (9, 7, 3, 4, .tiles, false), (1, 1, 2, 3, .tiles, false),
+            (37, 36, 4, 3, .tiles, false), (6, 70, 3, 5, .tiles, false),
+            (5, 5, 16, 8, .channels, false), (9, 13, 8, 16, .channels, false), (28, 28, 8, 8, .channels, false),
+            (1, 1, 8, 8, .channels, true), (4, 4, 32, 32, .channels, true), (7, 7, 16, 24, .channels, true),
+            (6, 5, 24, 16, .channels, true),
         ]
-        for (h, w, c, oc, lanes) in cases {
+        for (h, w, c, oc, lanes, wholeBatch) in cases {
             let conv = randomConvolution(inputs: c, outputs: oc)
             let x = random.tensor([3, c, h, w]), dy = random.tensor([3, oc, h, w])
             let (dxExpected, dwExpected) = directGradients(x, dy, conv)
             let plan = Conv2D.Plan(conv: conv, images: 3, height: h, width: w)
+            let layout = Conv2D.WinogradLayout(plan, images: 3, inputs: c, outputs: oc, lanes: lanes)
+            XCTAssertEqual(conv.backwardTakesWholeBatch(layout, images: 3), wholeBatch, "\(h)x\(w), C=\(c), OC=\(oc)")
             let dx = Tensor(shape: x.shape)
             let dw = Tensor(shape: conv.weight.value.shape)
             dw.fill(1)
