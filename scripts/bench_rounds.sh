@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Speed against PyTorch, as issue-style tables: for each configuration, alternating rounds of
-# `eus-report bench` and scripts/bench_torch.py on the same machine, with OpenBLAS pinned to
-# its Haswell (AVX2) kernel as CI runs it, and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset
-# (the kernel a user's machine picks). Prints one row per round with both img/s and their
-# ratio (ours / PyTorch), and each side's peak RSS.
+# scripts/bench_torch.py and `eus-report bench` on each GEMM engine (oneDNN, the default, and
+# OpenBLAS), on the same machine, with OpenBLAS pinned to its Haswell (AVX2) kernel as CI runs
+# it, and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (the kernel a user's machine picks).
+# oneDNN compiles its kernels for the CPU whatever OpenBLAS is told. Prints one row per round
+# with every img/s, the ratios (ours / PyTorch) and each side's peak RSS (oneDNN's run for ours).
 #
 # The configurations: random tensors at 224 and 128 px (width 64), and the demo's own
 # configuration end to end (`--demo-config`: the seed-1 phantom, 160 px, width 32, decoding
@@ -21,9 +22,8 @@ bin="$(swift build -c release --show-bin-path)/eus-report"
 phantom="$(mktemp -d)/phantom"
 EUS_REPORT_QUIET=1 "$bin" synth --out "$phantom" --seed 1 >/dev/null
 configs=("resnet34 224 64" "resnet50 224 64" "resnet34 128 64" "resnet50 128 64" "resnet34 demo" "resnet50 demo")
-field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
-echo "| kernel | arch | config | round | train ours | train torch | ratio | infer ours | infer torch | ratio | RSS ours / torch (MiB) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| kernel | arch | config | round | train oneDNN / OpenBLAS / torch | ratio oneDNN / OpenBLAS | infer oneDNN / OpenBLAS / torch | ratio oneDNN / OpenBLAS | RSS ours / torch (MiB) |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for kernel in "${kernels[@]}"; do
     case $kernel in
         haswell) run=(env OPENBLAS_CORETYPE=Haswell) ;;
@@ -42,13 +42,20 @@ for kernel in "${kernels[@]}"; do
             label="$size px, width $width"
         fi
         for round in $(seq 1 "$rounds"); do
-            ours=$("${run[@]}" "$bin" bench --arch "$arch" "${ours_args[@]}" 2>/dev/null)
             torch=$("${run[@]}" EUS_REPORT="$bin" "$python" scripts/bench_torch.py --arch "$arch" "${torch_args[@]}" 2>/dev/null | tail -1)
-            ot=$(field train_img_s <<<"$ours"); tt=$(field train_img_s <<<"$torch")
-            oi=$(field infer_img_s <<<"$ours"); ti=$(field infer_img_s <<<"$torch")
-            om=$(field peak_rss_mib <<<"$ours"); tm=$(field peak_rss_mib <<<"$torch")
-            printf "| %s | %s | %s | %s | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× | %.0f / %.0f |\n" "$kernel" "$arch" "$label" "$round" \
-                "$ot" "$tt" "$(echo "$ot / $tt" | bc -l)" "$oi" "$ti" "$(echo "$oi / $ti" | bc -l)" "$om" "$tm"
+            dnnl=$("${run[@]}" "$bin" bench --arch "$arch" "${ours_args[@]}" --gemm onednn 2>/dev/null)
+            blas=$("${run[@]}" "$bin" bench --arch "$arch" "${ours_args[@]}" --gemm openblas 2>/dev/null)
+            python3 - "$kernel" "$arch" "$label" "$round" "$dnnl" "$blas" "$torch" <<'PY'
+import json, sys
+kernel, arch, label, round_, *lines = sys.argv[1:]
+dnnl, blas, torch = (json.loads(line) for line in lines)
+def ratios(key):
+    return f"{dnnl[key] / torch[key]:.2f}× / {blas[key] / torch[key]:.2f}×"
+def rates(key):
+    return f"{dnnl[key]:.1f} / {blas[key]:.1f} / {torch[key]:.1f}"
+print(f"| {kernel} | {arch} | {label} | {round_} | {rates('train_img_s')} | {ratios('train_img_s')} | "
+      f"{rates('infer_img_s')} | {ratios('infer_img_s')} | {dnnl['peak_rss_mib']:.0f} / {torch['peak_rss_mib']:.0f} |")
+PY
         done
     done
 done
