@@ -60,12 +60,7 @@ extension Conv2D {
 
         /// Calls `body(first, count)` for consecutive groups of the images in `range`.
         func forEachGroup(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(group, range.upperBound - first)
-                body(first, count)
-                first += count
-            }
+            Conv2D.forEachRun(of: group, in: range, body)
         }
     }
 

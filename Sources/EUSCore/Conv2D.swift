@@ -145,6 +145,16 @@ public final class Conv2D {
         }
     }
 
+    /// Calls `body(first, count)` for consecutive runs of at most `size` indices of `range`.
+    static func forEachRun(of size: Int, in range: Range<Int>, _ body: (Int, Int) -> Void) {
+        var first = range.lowerBound
+        while first < range.upperBound {
+            let count = min(size, range.upperBound - first)
+            body(first, count)
+            first += count
+        }
+    }
+
     /// Aim for GEMMs with at least this many columns by grouping images.
     static let groupColumns = 384
 
@@ -178,12 +188,7 @@ public final class Conv2D {
         /// Calls `body(first, count)` for consecutive groups of images in `range` (all images
         /// when not splitting by images).
         func forEachGroup(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
-            var first = range.lowerBound
-            while first < range.upperBound {
-                let count = min(group, range.upperBound - first)
-                body(first, count)
-                first += count
-            }
+            Conv2D.forEachRun(of: group, in: range, body)
         }
     }
 
