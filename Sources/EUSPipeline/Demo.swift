@@ -6,7 +6,7 @@ import EUSSupport
 /// The settings of `demo`: the study's design (142 cases, 8:2 split, ResNet-34 vs ResNet-50)
 /// and the study's recipe (EUS-aware augmentation, AdamW with weight decay on the weights,
 /// warm-up then cosine, label smoothing, an EMA of the weights, a fixed number of epochs),
-/// made small enough to finish in about 8 minutes on a 2-core machine: 160 px inputs, base
+/// made small enough to finish in about 6 minutes on a 2-core machine: 160 px inputs, base
 /// width 32 instead of 64, 60 epochs (`--quick`: 96 px, 24 epochs, about 1½ minutes).
 ///
 /// 160 px rather than 128: torchvision's ResNet-50 trained with this recipe on phantom seed 1

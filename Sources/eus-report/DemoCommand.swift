@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
         ±10°, flips, crops, gain, dynamic range, contrast and gamma), AdamW with weight decay \
         on the weights, warm-up then cosine, label smoothing 0.1 and an EMA of the weights, \
         for a fixed number of epochs; no validation case is seen in training. It is made \
-        smaller to finish in about 8 minutes on a 2-core machine: 160 px inputs, base width \
+        smaller to finish in about 6 minutes on a 2-core machine: 160 px inputs, base width \
         32, 60 epochs (--quick: 96 px, 24 epochs, about 1½ minutes). Every option below \
         overrides it, and the report lists what was used.
 
