@@ -34,17 +34,22 @@ final class GradCAMParityTests: XCTestCase {
     /// the exact map; the f64 rule is max(1e-5 × max, 3 × that spread).
     ///
     /// resnet34's map falls short of the f64 rule (measured: max|ours − f64| 4.6e-7 against a
-    /// bound of 3.92e-7, 1.17×, with oneDNN's products; 4.23e-7, 1.08×, with OpenBLAS's), so its
-    /// f64 figure is printed only, and it keeps the check against the float32 fixture at 5e-5 ×
-    /// max that it met before (measured: 1.86e-5 × max with oneDNN, 1.65e-5 × max with OpenBLAS).
-    func testRawMapEndToEndMatchesFloat64OrForResNet34TheFloat32Fixture() throws {
+    /// bound of 3.92e-7, 1.17×, with oneDNN's products; 4.23e-7, 1.08×, with OpenBLAS's). That
+    /// one sample of PyTorch's distance is a lucky one: over the rounding ensemble (PyTorch
+    /// float32 with the weights and input moved by about an ulp, 32 runs) its distance has median
+    /// 2.66e-7 and max 7.69e-7. So resnet34's map is asserted within that ensemble instead, and
+    /// keeps the check against the float32 fixture at 5e-5 × max that it met before (measured:
+    /// 1.86e-5 × max with oneDNN, 1.65e-5 × max with OpenBLAS).
+    func testRawMapEndToEndMatchesFloat64OrForResNet34TheRoundingEnsemble() throws {
         for network in Self.networks {
             let (raw, expected) = try rawMaps(network, useReferenceActivation: false)
             let comparison = try ReferenceNetworks.float64(network)
                 .compare(raw, with: "gradcam_raw_class1", tolerance: .ofMax(1e-5))
             if Self.rawMapShortOfFloat64.contains(network) {
-                print("\(network) raw Grad-CAM end to end vs f64 [short of the f64 rule, not asserted under it; "
-                      + "asserted instead: float32 fixture, 5e-5 × max] \(comparison)")
+                print("\(network) raw Grad-CAM end to end vs f64 [short of the f64 rule; asserted within the rounding "
+                      + "ensemble and against the float32 fixture, 5e-5 × max] \(comparison)")
+                print("\(network) raw Grad-CAM end to end vs f64 within the rounding ensemble: \(comparison.ensembleDescription)")
+                XCTAssertTrue(comparison.withinEnsemble, "\(network) raw Grad-CAM \(comparison.ensembleDescription)")
                 let scale = expected.map(abs).max()!
                 let (worst, _) = maxAbsDifference(raw, expected)
                 print("\(network) raw Grad-CAM end to end vs float32 fixture: maxdiff \(worst) = \(worst / scale) × max ≤ 5e-5 × max")

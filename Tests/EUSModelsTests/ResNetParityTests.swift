@@ -194,7 +194,7 @@ final class ResNetParityTests: XCTestCase {
             XCTAssertEqual(expected.count, 4, "\(architecture): the fixture should hold all four SGD losses")
             // See `wellConditioned`: from the second step on, the float32 ResNet-50 fixture
             // follows its own rounding, so only its first loss is checked; float64 checks all four
-            // but those of `sgdLossesShortOfFloat64`.
+            // (those of `sgdLossesShortOfFloat64` within the rounding ensemble).
             let fixtureSteps = wellConditioned(architecture) ? expected.indices : expected.indices.prefix(1)
             var figures: [String] = []
             for step in fixtureSteps {
@@ -217,15 +217,18 @@ final class ResNetParityTests: XCTestCase {
     /// 1.13× the bound: |ours − f64| 2.68e-4 against 2.37e-4), and resnet50's loss 2, whose bound
     /// is 3 × PyTorch's own spread (at most 1.43×: 0.401 against 0.28, with Winograd's
     /// gradients everywhere on oneDNN). Each trajectory turns on ReLU inputs within rounding of
-    /// zero, so which of them fall short moves with every change of rounding: with OpenBLAS's
-    /// Haswell kernel all four of both networks meet the rule on every path. They are printed,
-    /// not asserted, under the rule; resnet34's loss 3 keeps its float32-fixture check (2%
-    /// relative; measured 0.02-1.9%), and resnet50's fixture is checked at the first step only
-    /// (see `wellConditioned`), so nothing is asserted about its loss 2.
+    /// zero, so one sample of PyTorch's distance says little: over the rounding ensemble
+    /// (PyTorch float32 with the weights and input moved by about an ulp, 32 runs) the loss
+    /// distance has median 8.9e-4 and max 9.7e-4 for resnet34 (against the spread 1.7e-5), and
+    /// median 0.23 and max 1.73 for resnet50 (spread 0.093). Which losses fall short moves with
+    /// every change of rounding (with OpenBLAS's Haswell kernel all four of both networks meet
+    /// the rule on every path). They are asserted within the ensemble instead (measured: at most
+    /// 0.28× its bound), and resnet34's loss 3 keeps its float32-fixture check (2% relative;
+    /// measured 0.02-1.9%).
     private static let sgdLossesShortOfFloat64 = ["resnet34": [3], "resnet50": [2]]
 
     /// Each of the four losses against float64, at its relative tolerance; those of
-    /// `sgdLossesShortOfFloat64` are printed only.
+    /// `sgdLossesShortOfFloat64` within the rounding ensemble instead.
     private func assertSGDLossesWithinFloat64Bounds(_ architecture: String, _ losses: [Float], _ path: TrainingPath) throws {
         let f64 = try Fixture.float64(architecture)
         let expected = f64.values("sgd_losses"), spread = f64.spread("sgd_losses")
@@ -233,13 +236,12 @@ final class ResNetParityTests: XCTestCase {
         XCTAssertEqual(losses.count, expected.count)
         let comparisons = zip(losses, expected).enumerated().map { step, pair in
             Float64Comparison("sgd_losses[\(step)]", ours: [pair.0], f64: [pair.1], spread: spread,
-                              tolerance: .ofMax(sgdTolerance(step)))
+                              tolerance: .ofMax(sgdTolerance(step)), ensemble: f64.ensembleRange("sgd_losses"))
         }
         let short = Self.sgdLossesShortOfFloat64[architecture]!
         let label = "\(architecture) (\(path), \(GEMM.engine.rawValue)) SGD losses"
         assertWithinBounds(label, comparisons.indices.filter { !short.contains($0) }.map { comparisons[$0] })
-        reportShortOfFloat64Rule(label, short.map { comparisons[$0] },
-                                 assertedInstead: architecture == "resnet34" ? "float32 fixture, 2% relative" : "nothing at this step")
+        assertWithinRoundingEnsemble(label, short.map { comparisons[$0] })
     }
 
     /// Grad-CAM's raw map, relu(sum_k mean_ij(dy1/dA_k) A_k), from the captured block's
@@ -285,8 +287,12 @@ final class ResNetParityTests: XCTestCase {
     /// Their error flows back from there: every tensor from layer3.4 to layer4.2 goes past its
     /// bound. Further back (layer1.0 to layer3.3) PyTorch's own kink in layer3.3 widens the spread
     /// (3 × spread sets 110 of the other 112 bounds), and only layer1.1.bn1.bias goes past (1.35×).
-    /// These 49 keep their float32-fixture check (relative L2 ≤ 0.1); with those two ReLUs closed
-    /// as in float64 they meet the f64 rule too (`testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed`).
+    /// Our float32 error at those two units (+1.6e-4 and +1.5e-5) is of the size of PyTorch
+    /// float32's over the rounding ensemble (−1e-5 to −1.1e-4 and −3e-6 to −3.5e-5 in eight runs)
+    /// but of the other sign, which takes float64's near-zero negatives across zero; PyTorch's
+    /// ensemble never opens them, so it covers 29 of the 49 tensors and not the other 20 (at most
+    /// 2.2× its max; printed). These 49 keep their float32-fixture check (relative L2 ≤ 0.1); with
+    /// those two ReLUs closed as in float64 they meet the f64 rule too (`testResNet50GradientsMeetFloat64OnceItsTwoNearZeroReLUsAreClosed`).
     static let resNet50GradientsShortOfFloat64: Set<String> = {
         let bottleneck = ["conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
                           "conv3.weight", "bn3.weight", "bn3.bias"]
