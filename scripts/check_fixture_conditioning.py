@@ -11,27 +11,11 @@ A_k), as its max difference from the fixture's `gradcam_raw_class1` in units of 
 Usage: python check_fixture_conditioning.py FIXTURE_DIR   (holding resnet34/resnet50 .safetensors)
 """
 import sys, torch, torch.nn as nn
-from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
+from torchvision.models.resnet import BasicBlock, Bottleneck
+from narrow_resnet import NarrowResNet
 from safetensors.torch import load_file
 
 W = 8
-
-class NarrowResNet(ResNet):
-    """torchvision.models.ResNet with base width W; same module names and forward."""
-    def __init__(self, block, layers, width, num_classes=2):
-        nn.Module.__init__(self)
-        self._norm_layer = nn.BatchNorm2d
-        self.inplanes, self.dilation, self.groups, self.base_width = width, 1, 1, 64
-        self.conv1 = nn.Conv2d(3, width, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(width); self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(3, 2, 1)
-        self.layer1 = self._make_layer(block, width, layers[0])
-        self.layer2 = self._make_layer(block, 2 * width, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 4 * width, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 8 * width, layers[3], stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(8 * width * block.expansion, num_classes)
-
 folder = sys.argv[1]
 for kind, block in [("resnet34", BasicBlock), ("resnet50", Bottleneck)]:
     sd = load_file(f"{folder}/{kind}.weights.safetensors")

@@ -16,30 +16,14 @@ Usage: python make_rounding_ensemble.py RESNET_DIR [RUNS]
   RESNET_DIR holds NAME.weights/.io/.f64.safetensors and receives NAME.ensemble.safetensors.
   Needs torch, torchvision and safetensors."""
 import sys, torch, torch.nn as nn
-from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
+from torchvision.models.resnet import BasicBlock, Bottleneck
+from narrow_resnet import NarrowResNet
 from safetensors.torch import load_file, save_file
 
 W = 8
 folder = sys.argv[1]
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 32
 torch.set_num_threads(2)
-
-
-class NarrowResNet(ResNet):
-    """torchvision.models.ResNet with base width W; same module names and forward."""
-    def __init__(self, block, layers, width, num_classes=2):
-        nn.Module.__init__(self)
-        self._norm_layer = nn.BatchNorm2d
-        self.inplanes, self.dilation, self.groups, self.base_width = width, 1, 1, 64
-        self.conv1 = nn.Conv2d(3, width, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(width); self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(3, 2, 1)
-        self.layer1 = self._make_layer(block, width, layers[0])
-        self.layer2 = self._make_layer(block, 2 * width, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 4 * width, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 8 * width, layers[3], stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(8 * width * block.expansion, num_classes)
 
 
 def quantities(block, sd, x, y):

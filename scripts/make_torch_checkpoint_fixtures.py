@@ -22,28 +22,12 @@ writer below (the format is a JSON header and raw little-endian bytes).
 import builtins, json, os, struct, sys, zipfile
 import numpy as np
 import torch, torch.nn as nn, torchvision
-from torchvision.models.resnet import BasicBlock, ResNet
+from torchvision.models.resnet import BasicBlock
+from narrow_resnet import NarrowResNet
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(18)
-
-
-class NarrowResNet(ResNet):
-    """torchvision.models.ResNet with every width divided by 64/W; the same module names."""
-    def __init__(self, block, layers, width, num_classes=2):
-        nn.Module.__init__(self)
-        self._norm_layer = nn.BatchNorm2d
-        self.inplanes, self.dilation, self.groups, self.base_width = width, 1, 1, 64
-        self.conv1 = nn.Conv2d(3, width, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(width); self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(3, 2, 1)
-        self.layer1 = self._make_layer(block, width, layers[0])
-        self.layer2 = self._make_layer(block, 2 * width, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 4 * width, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 8 * width, layers[3], stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(8 * width * block.expansion, num_classes)
 
 
 def write_safetensors(tensors, path):

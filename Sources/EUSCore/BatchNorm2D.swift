@@ -12,7 +12,9 @@ import Foundation
 ///     running_mean = (1 - momentum) * running_mean + momentum * mean_c
 ///     running_var  = (1 - momentum) * running_var  + momentum * var_c * M / (M - 1)
 ///
-/// Eval mode uses the running statistics in place of the batch's.
+/// Eval mode uses the running statistics in place of the batch's. The statistics are summed in
+/// Double and y is formed in Double, so each output is x's normalisation rounded once to float32,
+/// with no cancellation error of its own where gamma * mean / std is large beside y.
 /// Layout: x, y (N, C, H, W); gamma, beta, running statistics (C).
 ///
 /// Reference: Ioffe & Szegedy, "Batch Normalization" (2015); torch.nn.BatchNorm2d.
@@ -39,6 +41,10 @@ public final class BatchNorm2D {
     /// The per-channel mean and 1/sqrt(var + eps) used by the last forward.
     private var mean: [Float]
     private var inverseStd: [Float]
+    /// The last forward's y = x * scale + shift per channel, in Double from Double statistics, so
+    /// that each output is x's exact normalisation rounded once to float32.
+    private var scale: [Double]
+    private var shift: [Double]
 
     public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
         precondition(channels > 0, "BatchNorm2D: channels must be positive, got \(channels)")
@@ -51,6 +57,8 @@ public final class BatchNorm2D {
         runningVar = Tensor(shape: [channels], scalars: Array(repeating: 1, count: channels))
         mean = Array(repeating: 0, count: channels)
         inverseStd = Array(repeating: 1, count: channels)
+        scale = Array(repeating: 1, count: channels)
+        shift = Array(repeating: 0, count: channels)
     }
 
     /// - Parameter rectify: also apply ReLU, y = max(bn(x), 0), in the same pass (backward then
@@ -73,8 +81,10 @@ public final class BatchNorm2D {
                 batchesTracked += 1
             } else {
                 for c in 0..<channels {
+                    let inverse = 1 / (Double(runningVar[c]) + Double(epsilon)).squareRoot()
                     mean[c] = runningMean[c]
-                    inverseStd[c] = 1 / (runningVar[c] + epsilon).squareRoot()
+                    inverseStd[c] = Float(inverse)
+                    setAffine(c, mean: Double(runningMean[c]), inverseStd: inverse)
                 }
             }
             normalise(x, images: n, plane: plane)
@@ -102,8 +112,10 @@ public final class BatchNorm2D {
                             squares += Double(Reductions.squaredDeviations(base, plane, mean: Float(mu)))
                         }
                         let variance = squares / Double(m)
+                        let inverse = 1 / (variance + Double(epsilon)).squareRoot()
                         meanOut[c] = Float(mu)
-                        inverseOut[c] = Float(1 / (variance + Double(epsilon)).squareRoot())
+                        inverseOut[c] = Float(inverse)
+                        setAffine(c, mean: mu, inverseStd: inverse)
                         let unbiased = squares / Double(m - 1)
                         runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(mu)
                         runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
@@ -113,24 +125,24 @@ public final class BatchNorm2D {
         }
     }
 
+    /// y = gamma * (x - mean) * inverseStd + beta as x * scale + shift, all in Double.
+    private func setAffine(_ c: Int, mean: Double, inverseStd: Double) {
+        scale[c] = Double(weight.value[c]) * inverseStd
+        shift[c] = Double(bias.value[c]) - mean * scale[c]
+    }
+
     private func normalise(_ x: Tensor, images n: Int, plane: Int) {
         let channels = channels
-        let (y, gamma, beta) = (output.data, weight.value.data, bias.value.data)
+        let y = output.data
         let floor: Float = rectified ? 0 : -.infinity
-        mean.withUnsafeBufferPointer { mean in
-            inverseStd.withUnsafeBufferPointer { inverseStd in
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
                 Parallel.forRanges(n * channels, costPerItem: plane) { range in
                     for row in range {
-                        let c = row % channels
-                        let scale = gamma[c] * inverseStd[c]
-                        let shift = beta[c] - mean[c] * scale
+                        let (a, b) = (scale[row % channels], shift[row % channels])
                         let source = x.data + row * plane, target = y + row * plane
-                        let (a, b) = (Lanes.Vector(repeating: scale), Lanes.Vector(repeating: shift))
-                        let low = Lanes.Vector(repeating: floor)
-                        Lanes.forEach(0..<plane) { i in
-                            Lanes.store(Lanes.maximum(Lanes.load(source, i) * a + b, low), target, i)
-                        } scalar: { i in
-                            target[i] = max(source[i] * scale + shift, floor)
+                        for i in 0..<plane {
+                            target[i] = max(Float(Double(source[i]) * a + b), floor)
                         }
                     }
                 }

@@ -52,17 +52,6 @@ func reportShortOfFloat64Rule(_ group: String, _ comparisons: [Float64Comparison
     print(Float64Comparison.ensembleSummary(group, comparisons))
 }
 
-/// Comparisons that fall short of the f64 rule on PyTorch float32's one sample of its own
-/// distance (`spread`): their figures are printed, and each is asserted within the range that
-/// PyTorch float32 reaches over the rounding ensemble instead (see `Float64Reference`).
-func assertWithinRoundingEnsemble(_ group: String, _ comparisons: [Float64Comparison],
-                                  file: StaticString = #filePath, line: UInt = #line) {
-    reportShortOfFloat64Rule(group, comparisons, assertedInstead: "within the rounding ensemble")
-    for comparison in comparisons where !comparison.withinEnsemble {
-        XCTFail("\(group) \(comparison.ensembleDescription); \(comparison.firstValues)", file: file, line: line)
-    }
-}
-
 /// Runs `body` once for each GEMM engine, oneDNN (the default) and OpenBLAS (the oracle), set as
 /// the command-line tool sets it; the default is restored afterwards.
 func forEachGEMMEngine(_ body: (GEMM.Engine) throws -> Void) rethrows {

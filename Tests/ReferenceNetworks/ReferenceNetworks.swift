@@ -36,6 +36,30 @@ extension ReferenceNetworks {
     }
 }
 
+/// A residual block's ReLU input that float64 puts within float32 rounding of zero
+/// (`<arch>.near-zero-relus.json`, made by scripts/make_near_zero_relus.py): a float32 forward
+/// may put it on either side.
+public struct NearZeroReLU: Decodable, Sendable {
+    /// The block ("layer4.2") whose output it is.
+    public let block: String
+    /// (image, channel, row, column) in the block's output.
+    public let index: [Int]
+    /// Its value in PyTorch's float64 train-mode forward of the reference batch.
+    public let f64: Double
+}
+
+extension ReferenceNetworks {
+    /// Every residual ReLU input of `architecture`'s train-mode forward within 2e-5 × its
+    /// block's max|input| of zero in float64.
+    public static func nearZeroReLUs(_ architecture: String) throws -> [NearZeroReLU] {
+        guard let url = Bundle.module.url(forResource: "\(architecture).near-zero-relus", withExtension: "json", subdirectory: "resnet") else {
+            preconditionFailure("ReferenceNetworks: no resnet/\(architecture).near-zero-relus.json in the bundle")
+        }
+        struct File: Decodable { let units: [NearZeroReLU] }
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).units
+    }
+}
+
 /// `<arch>.f64.safetensors` (make_f64_references.py): for every quantity of `<arch>.io`, PyTorch's
 /// answer in float64 (`f64.<quantity>`, stored as float32) and max|PyTorch float32 − float64|
 /// (`spread.<quantity>`). Where a sum cancels heavily (a ReLU input within rounding of zero, the
