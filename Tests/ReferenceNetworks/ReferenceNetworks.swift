@@ -7,9 +7,9 @@ import Foundation
 /// (`<arch>.weights.safetensors`), and a batch of two 128-pixel images with PyTorch's eval and
 /// train-mode outputs, gradients, SGD losses and pytorch-grad-cam maps (`<arch>.io.safetensors`).
 public enum ReferenceNetworks {
-    public static func url(_ name: String) -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "resnet") else {
-            preconditionFailure("ReferenceNetworks: no resnet/\(name).safetensors in the bundle")
+    public static func url(_ name: String, extension: String = "safetensors") -> URL {
+        guard let url = Bundle.module.url(forResource: name, withExtension: `extension`, subdirectory: "resnet") else {
+            preconditionFailure("ReferenceNetworks: no resnet/\(name).\(`extension`) in the bundle")
         }
         return url
     }
@@ -52,11 +52,9 @@ extension ReferenceNetworks {
     /// Every residual ReLU input of `architecture`'s train-mode forward within 2e-5 × its
     /// block's max|input| of zero in float64.
     public static func nearZeroReLUs(_ architecture: String) throws -> [NearZeroReLU] {
-        guard let url = Bundle.module.url(forResource: "\(architecture).near-zero-relus", withExtension: "json", subdirectory: "resnet") else {
-            preconditionFailure("ReferenceNetworks: no resnet/\(architecture).near-zero-relus.json in the bundle")
-        }
         struct File: Decodable { let units: [NearZeroReLU] }
-        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).units
+        let data = try Data(contentsOf: url("\(architecture).near-zero-relus", extension: "json"))
+        return try JSONDecoder().decode(File.self, from: data).units
     }
 }
 
@@ -137,7 +135,7 @@ public struct Float64Comparison: Sendable, CustomStringConvertible {
     /// (median, max) of PyTorch float32's distance over the rounding ensemble, where known.
     public let ensemble: (median: Float, max: Float)?
     let statedTolerance: String
-    public let firstValues: String
+    let firstValues: String
 
     public init(_ quantity: String, ours: [Float], f64: [Float], spread: Float, tolerance: Tolerance,
                 ensemble: (median: Float, max: Float)? = nil) {
@@ -164,7 +162,10 @@ public struct Float64Comparison: Sendable, CustomStringConvertible {
     /// Whether ours is no further from f64 than PyTorch float32 reaches over the rounding
     /// ensemble (or the stated tolerance allows): the yardstick for the quantities that fall
     /// short of the rule on one sample of PyTorch's distance.
-    public var withinEnsemble: Bool { maxDiff <= max(tolerance, ensemble?.max ?? 0) }
+    public var withinEnsemble: Bool { maxDiff <= ensembleBound }
+
+    /// max(tolerance, the ensemble's max): the bound `withinEnsemble` holds ours to.
+    public var ensembleBound: Float { max(tolerance, ensemble?.max ?? 0) }
 
     /// This comparison against the ensemble: its median and max beside ours.
     public var ensembleDescription: String {
@@ -194,9 +195,7 @@ public struct Float64Comparison: Sendable, CustomStringConvertible {
     /// One line for comparisons held to the rounding ensemble: how many go past it, and the one
     /// nearest (or furthest past) its bound max(tolerance, ensemble max).
     public static func ensembleSummary(_ group: String, _ comparisons: [Float64Comparison]) -> String {
-        let ratio = { (comparison: Float64Comparison) in
-            comparison.maxDiff / max(comparison.tolerance, comparison.ensemble?.max ?? 0)
-        }
+        let ratio = { (comparison: Float64Comparison) in comparison.maxDiff / comparison.ensembleBound }
         let worst = comparisons.max { ratio($0) < ratio($1) }!
         return "\(group) vs f64 within the rounding ensemble: \(comparisons.filter { !$0.withinEnsemble }.count) of "
             + "\(comparisons.count) past it; worst at \(short(ratio(worst))) × its bound: \(worst.ensembleDescription)"
