@@ -104,7 +104,7 @@ let package = Package(
         // MARK: - Tests
 
         /// The PyTorch reference networks, shared by the engine and Grad-CAM tests.
-        .target(name: "ReferenceNetworks", dependencies: ["EUSModels"], path: "Tests/ReferenceNetworks",
+        .target(name: "ReferenceNetworks", dependencies: ["EUSCore", "EUSModels"], path: "Tests/ReferenceNetworks",
                 resources: [.copy("resnet")]),
         /// zlib's inflate, for tests that search PDF streams and PNG text chunks.
         .systemLibrary(name: "CZlib", path: "Tests/CZlib"),

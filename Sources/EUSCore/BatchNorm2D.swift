@@ -157,8 +157,9 @@ public final class BatchNorm2D {
     ///     eval:  dx = gamma * inverseStd * dy
     ///
     /// `dx` may be the same tensor as `dy` (the gradient is then computed in place). After a
-    /// rectified forward, dy is first multiplied by [y > 0].
-    public func backward(_ dy: Tensor, inputGradient dx: Tensor) {
+    /// rectified forward, dy is first multiplied by [y > 0]. `accumulateParameterGradients`:
+    /// false when only dx is wanted (Grad-CAM).
+    public func backward(_ dy: Tensor, inputGradient dx: Tensor, accumulateParameterGradients: Bool = true) {
         Profiler.measure("bn backward") {
             guard let x = input else { preconditionFailure("BatchNorm2D: backward before forward") }
             precondition(dy.shape == x.shape, "BatchNorm2D: dy \(dy.shape) does not match x \(x.shape)")
@@ -182,8 +183,10 @@ public final class BatchNorm2D {
                                 sumDy += Double(a)
                                 sumDyXhat += Double(b) * Double(inv)
                             }
-                            dgamma[c] += Float(sumDyXhat)
-                            dbeta[c] += Float(sumDy)
+                            if accumulateParameterGradients {
+                                dgamma[c] += Float(sumDyXhat)
+                                dbeta[c] += Float(sumDy)
+                            }
                             let scale = gamma[c] * inv
                             let meanDy = training ? Float(sumDy / m) : 0
                             let meanDyXhat = training ? Float(sumDyXhat / m) : 0

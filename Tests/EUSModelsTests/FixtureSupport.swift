@@ -51,13 +51,3 @@ func reportShortOfFloat64Rule(_ group: String, _ comparisons: [Float64Comparison
     print(Float64Comparison.summary("\(group) [short of the f64 rule, not asserted under it; asserted instead: \(assertedInstead)]", comparisons))
     print(Float64Comparison.ensembleSummary(group, comparisons))
 }
-
-/// Runs `body` once for each GEMM engine, oneDNN (the default) and OpenBLAS (the oracle), set as
-/// the command-line tool sets it; the default is restored afterwards.
-func forEachGEMMEngine(_ body: (GEMM.Engine) throws -> Void) rethrows {
-    defer { GEMM.configure(threads: Parallel.coreCount) }
-    for engine in GEMM.Engine.allCases {
-        GEMM.configure(threads: Parallel.coreCount, engine: engine)
-        try body(engine)
-    }
-}

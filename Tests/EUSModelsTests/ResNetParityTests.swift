@@ -266,6 +266,25 @@ final class ResNetParityTests: XCTestCase {
         }
     }
 
+    /// Grad-CAM's differentiable eval pass runs each convolution and its BatchNorm unfolded, and
+    /// its backward wants dA only: no parameter gradient and no running statistic moves.
+    func testCapturedBlockGradientLeavesParametersAndBuffersAlone() throws {
+        let model = try Fixture.network("resnet34")
+        let io = try Fixture.io("resnet34")
+        model.zeroGrad()
+        let buffersBefore = model.namedBuffers.map { $0.tensor.scalars }
+        // An early block, so that the backward crosses layer2 to layer4's units.
+        let (logits, _) = model.forward(io["input"]!.tensor!, capturingBlock: "layer2.0")
+        let dLogits = Tensor(shape: logits.shape)
+        for n in 0..<logits.shape[0] { dLogits[n * 2 + 1] = 1 }
+        let gradient = model.gradientOfCapturedBlock(dLogits)
+        XCTAssertGreaterThan(gradient.scalars.map(abs).max()!, 0, "the captured block's gradient")
+        for named in model.namedParameters {
+            XCTAssertEqual(named.grad.scalars.map(abs).max(), 0, "\(named.name): Grad-CAM's pass moved a parameter gradient")
+        }
+        XCTAssertEqual(model.namedBuffers.map { $0.tensor.scalars }, buffersBefore, "Grad-CAM's pass moved a BatchNorm buffer")
+    }
+
     /// The ResNet-50 gradient tensors that fall short of the f64 rule (measured on an AVX-512
     /// EPYC with oneDNN: all 49, up to 131× their bounds; the other 112 within 0.78× theirs).
     /// The reference batch puts 68 residual ReLU inputs within float32 rounding of zero

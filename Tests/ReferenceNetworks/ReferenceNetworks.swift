@@ -1,3 +1,4 @@
+import EUSCore
 import EUSModels
 import Foundation
 
@@ -203,3 +204,13 @@ public struct Float64Comparison: Sendable, CustomStringConvertible {
 }
 
 private func short(_ value: Float) -> String { String(format: "%.3g", Double(value)) }
+
+/// Runs `body` once for each GEMM engine, oneDNN (the default) and OpenBLAS (the oracle), set as
+/// the command-line tool sets it; the default is restored afterwards.
+public func forEachGEMMEngine(_ body: (GEMM.Engine) throws -> Void) rethrows {
+    defer { GEMM.configure(threads: Parallel.coreCount) }
+    for engine in GEMM.Engine.allCases {
+        GEMM.configure(threads: Parallel.coreCount, engine: engine)
+        try body(engine)
+    }
+}
