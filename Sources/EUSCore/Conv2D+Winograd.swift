@@ -14,7 +14,7 @@ extension Conv2D {
     /// The fewest tiles a batch must have for `winogradGradientsPay`.
     nonisolated(unsafe) public static var winogradGradientsMinimumTiles = 32
 
-    /// Whether Winograd's gradients beat im2col's for this call (`Algorithm.winogradGradients`).
+    /// Whether Winograd's gradients beat the direct ones for this call (`Algorithm.winogradGradients`).
     /// They cost per parameter as well as per tile: the (36, OC, C) kernel transform, each
     /// thread's dU and its reduction and adjoint. So they pay where a plane's tiles save at
     /// least 2.5x of the multiplications (not 5x5, whose 2x2 tiles cover 64 pixels for 25) and

@@ -1,4 +1,6 @@
-/// 2-D convolution (cross-correlation, as in PyTorch) by im2col and one GEMM per image.
+/// 2-D convolution (cross-correlation, as in PyTorch): by im2col and one GEMM per image here,
+/// by oneDNN's direct convolutions on the oneDNN engine (Conv2D+Direct.swift), by Winograd
+/// F(4x4, 3x3) where `Algorithm` asks (Conv2D+Winograd.swift).
 ///
 ///     y[n, o, i, j] = b[o] + sum_{c, p, q} w[o, c, p, q] * x[n, c, i*s - pad + p, j*s - pad + q]
 ///
@@ -25,6 +27,11 @@ public final class Conv2D {
     private var input: Tensor?
     /// Whether the backward of the last forward runs by Winograd (see `Algorithm`).
     private var differentiatesByWinograd = false
+    /// Whether the backward of the last forward runs on oneDNN's direct path (Conv2D+Direct.swift).
+    private var differentiatesDirectly = false
+    /// oneDNN's direct convolutions of this layer, nil for a shape it has none for
+    /// (Conv2D+Direct.swift).
+    var directConvolutions: [DirectConvolution.Key: DirectConvolution?] = [:]
 
     public init(
         inputChannels: Int, outputChannels: Int, kernelSize: Int,
@@ -51,14 +58,19 @@ public final class Conv2D {
     /// How a convolution is computed. Winograd F(4x4, 3x3) (see `Winograd`) applies to the 3x3
     /// convolutions with stride 1 and padding 1 of a batch of at least `Parallel.threadCount`
     /// images, a quarter of their multiplications at a few 1e-6 of relative extra rounding;
-    /// every other convolution runs by im2col + sgemm whatever the choice.
+    /// every other convolution runs directly whatever the choice.
+    ///
+    /// Directly means one dot product per output: on the oneDNN engine by oneDNN's direct
+    /// convolutions, as PyTorch's CPU convolutions run, for a batch split by images and any
+    /// convolution but a pointwise one; else by im2col + sgemm (PyTorch's own rounding with
+    /// mkldnn disabled).
     public enum Algorithm: Sendable {
-        /// im2col + sgemm both ways: one dot product per output, PyTorch's own rounding.
-        case im2col
-        /// The forward by im2col, so that every activation and every ReLU mask is im2col's;
-        /// the gradients (dx and dw) by Winograd. Training takes this: a gradient's extra
-        /// rounding stays in that gradient, whereas a forward's can flip a ReLU input that lies
-        /// within rounding of zero and move everything computed after it.
+        /// Directly both ways.
+        case direct
+        /// The forward directly, so that every activation and every ReLU mask is a direct
+        /// convolution's; the gradients (dx and dw) by Winograd where they pay. Training takes
+        /// this: a gradient's extra rounding stays in that gradient, whereas a forward's can
+        /// flip a ReLU input that lies within rounding of zero and move everything after it.
         case winogradGradients
         /// Winograd both ways (predictions).
         case winograd
@@ -83,7 +95,7 @@ public final class Conv2D {
     /// later ones, so the caller must pass a new (or emptied) one whenever the weight changes.
     @discardableResult
     public func forward(_ x: Tensor, weight w: Tensor? = nil, bias b: Tensor? = nil, rectify: Bool = false,
-                        differentiable: Bool = true, algorithm: Algorithm = .im2col,
+                        differentiable: Bool = true, algorithm: Algorithm = .direct,
                         winogradKernels: Tensor? = nil) -> Tensor {
         Profiler.measure("conv forward") {
             // x: (N, C, H, W), w: (OC, C, K, K), y: (N, OC, OH, OW)
@@ -106,7 +118,9 @@ public final class Conv2D {
                                 kernels: winogradKernels)
                 return output
             }
-            im2colForward(y, x, weights, images: n, plan)
+            let direct = takesDirectPath(plan) && directForward(y, x.data, weights, images: n, plan)
+            if !direct { im2colForward(y, x, weights, images: n, plan) }
+            differentiatesDirectly = direct && !differentiatesByWinograd
             if biasValues != nil || rectify {
                 addBias(biasValues, rectify: rectify, count: n * outputChannels, plane: plan.columns)
             }
@@ -282,6 +296,12 @@ public final class Conv2D {
                 if accumulateParameterGradients, let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
                 return
             }
+            if differentiatesDirectly {
+                directBackward(dx?.data, accumulateParameterGradients ? weight.grad.data : nil, dy.data, x.data, weights,
+                               images: n, plan)
+                if accumulateParameterGradients, let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
+                return
+            }
             prepareWorkspace(plan, weightGradient: accumulateParameterGradients)
             Parallel.forChunks(plan.byImage ? n : 1) { chunk, range in
                 // Thread 0 accumulates into the gradient itself, the others into scratch.
@@ -401,6 +421,13 @@ public final class ConvolutionWorkspace {
     var winogradProducts: [Tensor] = []
     var winogradScratch: [Tensor] = []
     var winogradKernelGradients: [Tensor] = []
+    /// Per-thread reordered input, weights and output of the direct path.
+    var directScratch: [Tensor] = []
+
+    func prepareDirect(threads: Int, bytes: Int) {
+        while directScratch.count < threads { directScratch.append(Tensor(shape: [0])) }
+        for t in 0..<threads { directScratch[t].resize(to: [(bytes + 3) / 4]) }
+    }
 
     func prepareWinograd(threads: Int, transformedInput: Int, products: Int, scratch: Int, kernelGradients: Int = 0) {
         while winogradInputs.count < threads {

@@ -44,7 +44,7 @@ final class ConvBatchNorm {
 
     /// `differentiable: false` (eval mode only) promises that no backward follows;
     /// `algorithm` is the convolution's (see `Conv2D.forward`).
-    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .im2col) -> Tensor {
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .direct) -> Tensor {
         lastModeWasTrain = mode == .train
         ranBothLayers = mode == .train || differentiable
         switch mode {

@@ -29,10 +29,11 @@ public final class ResNet {
     let fc: Linear
     let pool = TensorPool()
     /// How train-mode passes compute their convolutions: `.winogradGradients` (the default)
-    /// runs the forward by im2col and the gradients of the 3x3 convolutions with stride 1 by
-    /// Winograd F(4x4, 3x3); `.im2col` keeps PyTorch's float32 rounding throughout, the oracle
-    /// of the parity tests. Predictions take Winograd and Grad-CAM's differentiated eval pass
-    /// im2col, whatever this says.
+    /// runs the forward directly (oneDNN's direct convolutions, or im2col + sgemm on OpenBLAS)
+    /// and the gradients of the 3x3 convolutions with stride 1 by Winograd F(4x4, 3x3) where
+    /// they pay; `.direct` runs every pass directly, the oracle of the parity tests.
+    /// Predictions take Winograd and Grad-CAM's differentiated eval pass `.direct`, whatever
+    /// this says.
     public var trainingAlgorithm = Conv2D.Algorithm.winogradGradients
     private var lastMode = Mode.train
     var seed: UInt64
@@ -82,7 +83,7 @@ public final class ResNet {
     ///
     /// An eval-mode call is a prediction: nothing differentiates it, so its 3x3 convolutions
     /// take the Winograd path (`Conv2D.forward`). Grad-CAM's forward, which is differentiated
-    /// at im2col's rounding, is `forward(_:capturingBlock:)`; a train-mode call takes
+    /// directly, is `forward(_:capturingBlock:)`; a train-mode call takes
     /// `trainingAlgorithm`.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         forward(input, mode: mode, capturing: nil, differentiable: mode == .train)
@@ -95,7 +96,7 @@ public final class ResNet {
         precondition(input.shape.count == 4 && input.shape[1] == 3,
                      "ResNet: expected images (N, 3, H, W), got \(input.shape)")
         lastMode = mode
-        let algorithm = mode == .train ? trainingAlgorithm : differentiable ? .im2col : .winograd
+        let algorithm = mode == .train ? trainingAlgorithm : differentiable ? .direct : .winograd
         // conv1, bn1, relu, maxpool
         var h = maxPool.forward(stem.forward(input, mode: mode, differentiable: differentiable, algorithm: algorithm))
         var capturedOutput: Tensor?

@@ -50,7 +50,7 @@ final class ResidualBlock {
     /// Every unit in torchvision's registration order (conv1, bn1, ..., downsample).
     var allUnits: [ConvBatchNorm] { units + (downsample.map { [$0] } ?? []) }
 
-    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .im2col) -> Tensor {
+    func forward(_ x: Tensor, mode: ResNet.Mode, differentiable: Bool = true, algorithm: Conv2D.Algorithm = .direct) -> Tensor {
         // x: (N, C, H, W), y: (N, OC, H/s, W/s)
         var h = x
         for unit in units {   // ReLU fused into all but the last

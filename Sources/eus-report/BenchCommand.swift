@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand, ChoosesThreads {
         abstract: "Measure training and inference speed of a ResNet, on random images or end to end on a data set.",
         discussion: """
             Builds a 2-class network, then times --steps training steps (forward, backward and \
-            an SGD step in train mode, as train runs them: the forward by im2col + sgemm, the \
+            an SGD step in train mode, as train runs them: the forward by oneDNN's direct \
+            convolutions (im2col + sgemm with --gemm openblas), the \
             gradients of the 3x3 convolutions by Winograd F(4x4, 3x3) where they pay) and \
             --steps eval-mode forwards as predict runs them (BatchNorm folded; 3x3 \
             convolutions by Winograd), each after one warm-up step, on seeded random images. \
