@@ -24,11 +24,11 @@ extension Conv2D {
         for chunk in 0..<chunks {
             let key = DirectConvolution.Key(chunk: chunk, images: n * (chunk + 1) / chunks - n * chunk / chunks,
                                             height: plan.height, width: plan.width)
-            if directConvolutions[key] == nil {
-                directConvolutions[key] = .some(DirectConvolution(self, images: key.images, height: key.height,
+            if directPrimitives[key] == nil {
+                directPrimitives[key] = .some(DirectConvolution(self, images: key.images, height: key.height,
                                                                   width: key.width))
             }
-            guard let convolution = directConvolutions[key]! else { return nil }
+            guard let convolution = directPrimitives[key]! else { return nil }
             convolutions.append(convolution)
         }
         return convolutions

@@ -31,7 +31,7 @@ public final class Conv2D {
     private var differentiatesDirectly = false
     /// oneDNN's direct convolutions of this layer, nil for a shape it has none for
     /// (Conv2D+Direct.swift).
-    var directConvolutions: [DirectConvolution.Key: DirectConvolution?] = [:]
+    var directPrimitives: [DirectConvolution.Key: DirectConvolution?] = [:]
 
     public init(
         inputChannels: Int, outputChannels: Int, kernelSize: Int,

@@ -55,7 +55,7 @@ final class DirectConvolutionTests: XCTestCase {
             let (conv, x) = convolution(shape)
             GEMM.configure(threads: 2, engine: .oneDNN)
             let direct = conv.forward(x).scalars
-            let primitives = conv.directConvolutions.values.compactMap { $0 }
+            let primitives = conv.directPrimitives.values.compactMap { $0 }
             XCTAssertEqual(primitives.count, 2, "\(shape): one primitive per thread")
             let exact = definingSum(x, conv)
             let scale = exact.map(abs).max()!
@@ -112,6 +112,6 @@ final class DirectConvolutionTests: XCTestCase {
         let (conv, _) = convolution(shapes[1])
         GEMM.configure(threads: 2, engine: .oneDNN)
         conv.forward(random.tensor([1, 5, 9, 9]))
-        XCTAssertTrue(conv.directConvolutions.isEmpty)
+        XCTAssertTrue(conv.directPrimitives.isEmpty)
     }
 }

@@ -37,7 +37,8 @@ final class GradCAMParityTests: XCTestCase {
     /// after it, in Double, as PyTorch does (`ConvBatchNorm.forward`). With the BatchNorm folded
     /// into the weights, as predictions run, resnet34's map fell short of the rule (4.6e-7
     /// against a bound of 3.92e-7 with oneDNN, 4.23e-7 with OpenBLAS): folding rounds every weight
-    /// once more. Unfolded, measured on an AVX-512 EPYC: 2.16e-7 with oneDNN. The figures against
+    /// once more. Unfolded, measured on an AVX-512 EPYC: 2.35e-7 with oneDNN's direct
+    /// convolutions, 2.16e-7 with OpenBLAS's im2col + sgemm. The figures against
     /// the float32 fixture and the rounding ensemble (PyTorch float32 with the weights and input
     /// moved by about an ulp, 32 runs; resnet34's distance has median 2.66e-7, max 7.69e-7) are
     /// printed too.
