@@ -19,10 +19,9 @@ extension Conv2D {
     /// Each thread's primitives for this call's shape, made on first use; nil where oneDNN has
     /// no direct implementation for it.
     private func directConvolutions(images n: Int, _ plan: Plan) -> [DirectConvolution]? {
-        let chunks = min(Parallel.threadCount, n)
         var convolutions: [DirectConvolution] = []
-        for chunk in 0..<chunks {
-            let key = DirectConvolution.Key(chunk: chunk, images: n * (chunk + 1) / chunks - n * chunk / chunks,
+        for chunk in 0..<Parallel.chunkCount(n) {
+            let key = DirectConvolution.Key(chunk: chunk, images: Parallel.chunkRange(chunk, of: n).count,
                                             height: plan.height, width: plan.width)
             if directPrimitives[key] == nil {
                 directPrimitives[key] = .some(DirectConvolution(self, images: key.images, height: key.height,
@@ -58,7 +57,8 @@ extension Conv2D {
             preconditionFailure("Conv2D: a direct backward without a direct forward")
         }
         let weightCount = weight.value.count
-        let passes = (convolutions.map(\.scratchBytes).max()! + 63) / 64 * 64
+        // Each pass's scratch is a whole number of 64-byte lines (eus_pass_scratch).
+        let passes = convolutions.map(\.scratchBytes).max()!
         workspace.prepareDirect(threads: convolutions.count, bytes: passes + 4 * weightCount)
         Parallel.forChunks(n) { chunk, range in
             let scratch = workspace.directScratch[chunk].data
@@ -77,8 +77,7 @@ extension Conv2D {
         }
         guard let dW else { return }
         for chunk in convolutions.indices {
-            let partial = workspace.directScratch[chunk].data + passes / 4
-            for i in 0..<weightCount { dW[i] += partial[i] }
+            add(workspace.directScratch[chunk].data + passes / 4, into: dW, count: weightCount)
         }
     }
 }

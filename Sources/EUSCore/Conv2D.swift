@@ -339,7 +339,7 @@ public final class Conv2D {
             }
             if accumulateParameterGradients {
                 for chunk in 1..<max(plan.byImage ? Parallel.threadCount : 1, 1) {
-                    add(workspace.weightGradients[chunk], into: weight.grad)
+                    add(workspace.weightGradients[chunk].data, into: weight.grad.data, count: weight.grad.count)
                 }
                 if let bias { accumulateBiasGradient(bias.grad, dy, images: n, plane: plan.columns) }
             }
@@ -380,10 +380,10 @@ public final class Conv2D {
         chunk == 0 ? Profiler.measure(key, body) : body()
     }
 
-    private func add(_ source: Tensor, into target: Tensor) {
-        let (s, t) = (source.data, target.data)
-        Parallel.forRanges(target.count) { range in
-            for i in range { t[i] += s[i] }
+    /// target[i] += source[i] for i < count, over the threads.
+    func add(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
+        Parallel.forRanges(count) { range in
+            for i in range { target[i] += source[i] }
         }
     }
 

@@ -37,15 +37,24 @@ public enum Parallel {
     /// Calls `body(chunk, range)` for `threadCount` (or fewer) contiguous chunks of
     /// `0..<count` in parallel, whatever the amount of work; `chunk` indexes per-thread scratch.
     public static func forChunks(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
-        let chunks = min(threadCount, count)
+        let chunks = chunkCount(count)
         if chunks <= 1 {
             if count > 0 { body(0, 0..<count) }
             return
         }
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                body(chunk, count * chunk / chunks ..< count * (chunk + 1) / chunks)
+                body(chunk, chunkRange(chunk, of: count))
             }
         }
+    }
+
+    /// How many chunks `forChunks(count)` makes.
+    public static func chunkCount(_ count: Int) -> Int { min(threadCount, count) }
+
+    /// The range `forChunks(count)` gives chunk `chunk`.
+    public static func chunkRange(_ chunk: Int, of count: Int) -> Range<Int> {
+        let chunks = chunkCount(count)
+        return count * chunk / chunks ..< count * (chunk + 1) / chunks
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
 @testable import EUSModels
-import EUSCore
 import ReferenceNetworks
 
 /// The PyTorch reference fixtures (`ReferenceNetworks`): narrow torchvision ResNets (base
